@@ -1,0 +1,132 @@
+import * as CodespecSpec from "./CodespecSpec.ts"
+
+/**
+ * Typed codespec builders. A builder only records what was written; `compile` validates it with Tyger's rules, so a
+ * library of codespecs can be imported without side effects and every problem is reported in one place.
+ *
+ * @example
+ * const hello = Codespec.job({
+ *   name: "hello",
+ *   image: "busybox",
+ *   buffers: { inputs: ["input"], outputs: ["output"] },
+ *   command: ["sh", "-c", 'echo "Hello $(cat "$INPUT_PIPE")" > "$OUTPUT_PIPE"']
+ * })
+ */
+export const TypeId: unique symbol = Symbol.for("tyger-ts/dsl/Codespec")
+
+/** A Kubernetes quantity as written: `"500m"`, `"4G"`, `2`. */
+export type QuantityInput = string | number
+
+export interface ResourcesInput {
+  readonly requests?: { readonly cpu?: QuantityInput; readonly memory?: QuantityInput }
+  readonly limits?: { readonly cpu?: QuantityInput; readonly memory?: QuantityInput }
+  /** Number of GPUs. */
+  readonly gpu?: QuantityInput
+  /** Size of `/dev/shm`. @default the runtime's default (64 MiB on Docker) */
+  readonly shm?: QuantityInput
+}
+
+interface CommonOptions {
+  /** Named codespecs are stored and versioned; without a name the codespec is inline in its run. */
+  readonly name?: string
+  /** The container image. Required. */
+  readonly image: string
+  /** Entrypoint array, not run in a shell. `$(VAR)` references are expanded. @default the image's ENTRYPOINT */
+  readonly command?: ReadonlyArray<string>
+  /** Arguments to the entrypoint; `$(VAR)` references are expanded. @default the image's CMD */
+  readonly args?: ReadonlyArray<string>
+  readonly workingDir?: string
+  /** Environment; values may reference earlier variables with `$(VAR)`, `$$` escapes. */
+  readonly env?: { readonly [name: string]: string }
+  /** A workload identity (Kubernetes only). */
+  readonly identity?: string
+  readonly resources?: ResourcesInput
+  /** @default 1 */
+  readonly maxReplicas?: number
+}
+
+export interface JobOptions<I extends string, O extends string> extends CommonOptions {
+  /** Buffer parameters; each becomes a named pipe at `$(<NAME>_PIPE)`. */
+  readonly buffers?: { readonly inputs?: ReadonlyArray<I>; readonly outputs?: ReadonlyArray<O> }
+  readonly sockets?: ReadonlyArray<{ readonly port: number; readonly inputBuffer?: I; readonly outputBuffer?: O }>
+}
+
+export interface WorkerOptions<E extends string> extends CommonOptions {
+  /** Named TCP ports the workers listen on. */
+  readonly endpoints?: { readonly [K in E]: number }
+}
+
+/** A reference to one endpoint of a worker codespec, usable in derived env values. */
+export interface EndpointRef<E extends string = string> {
+  readonly _tag: "EndpointRef"
+  readonly codespec: string | undefined
+  readonly endpoint: E
+  readonly port: number
+}
+
+interface Base {
+  readonly [TypeId]: typeof TypeId
+  readonly name: string | undefined
+  /** What was written, in Tyger's JSON shape (not yet validated). */
+  readonly spec: CodespecSpec.Encoded
+}
+
+export interface Job<I extends string = string, O extends string = string> extends Base {
+  readonly kind: "job"
+  readonly inputs: ReadonlyArray<I>
+  readonly outputs: ReadonlyArray<O>
+}
+
+export interface Worker<E extends string = string> extends Base {
+  readonly kind: "worker"
+  readonly endpoints: { readonly [K in E]: EndpointRef<K> }
+}
+
+/** A codespec whose kind is only known from its content (a YAML file, a stored spec). */
+export interface Untyped extends Base {
+  readonly kind: "unknown"
+}
+
+export type Any = Job<string, string> | Worker<string> | Untyped
+
+export const isCodespec = (u: unknown): u is Any => typeof u === "object" && u !== null && TypeId in u
+
+const toSpec = (kind: CodespecSpec.Kind, options: object): CodespecSpec.Encoded =>
+  ({ kind, ...structuredCloneReadonly(options) }) as CodespecSpec.Encoded
+
+// Builders keep their own copy so that later mutation of the caller's objects cannot change a compiled plan.
+const structuredCloneReadonly = (o: object): Record<string, unknown> => JSON.parse(JSON.stringify(o))
+
+/** A job codespec; buffer parameter names are kept as literal types for `Run.job`. */
+export const job = <const I extends string = never, const O extends string = never>(
+  options: JobOptions<I, O>
+): Job<I, O> => ({
+  [TypeId]: TypeId,
+  kind: "job",
+  name: options.name,
+  spec: toSpec("job", options),
+  inputs: options.buffers?.inputs ?? [],
+  outputs: options.buffers?.outputs ?? []
+})
+
+/** A worker codespec; `worker.endpoints.<name>` are typed references for derived env values. */
+export const worker = <const E extends string = never>(options: WorkerOptions<E>): Worker<E> => {
+  const endpoints = {} as { [K in E]: EndpointRef<K> }
+  for (const [endpoint, port] of Object.entries(options.endpoints ?? {}) as Array<[E, number]>) {
+    endpoints[endpoint] = { _tag: "EndpointRef", codespec: options.name, endpoint, port } as EndpointRef<typeof endpoint>
+  }
+  return { [TypeId]: TypeId, kind: "worker", name: options.name, spec: toSpec("worker", options), endpoints }
+}
+
+/** Wraps a spec read from a file or the store; its kind and validity are settled by `compile`. */
+export const fromSpec = (spec: CodespecSpec.Encoded): Untyped => ({
+  [TypeId]: TypeId,
+  kind: "unknown",
+  name: typeof spec.name === "string" && spec.name !== "" ? spec.name : undefined,
+  spec
+})
+
+/** A copy with fields replaced, e.g. another image tag for the same library codespec. */
+export const with_ = <C extends Any>(codespec: C, patch: Partial<CommonOptions>): C =>
+  ({ ...codespec, name: patch.name ?? codespec.name, spec: { ...codespec.spec, ...structuredCloneReadonly(patch) } })
+export { with_ as with }

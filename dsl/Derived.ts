@@ -1,0 +1,50 @@
+import type * as Codespec from "./Codespec.ts"
+
+/**
+ * Env values computed from a distributed run's topology once the provider knows the workers' addresses: Tyger's JSON
+ * arrays, or joined with a separator for programs such as DAPHNE (`DISTRIBUTED_WORKERS=host:port,host:port`).
+ */
+export interface Derived<E extends string = string> {
+  readonly _tag: "Derived"
+  readonly source:
+    | { readonly kind: "workerNodes" }
+    | { readonly kind: "endpointAddresses"; readonly endpoint: E; readonly codespec: string | undefined }
+  readonly format: { readonly kind: "json" } | { readonly kind: "join"; readonly separator: string }
+}
+
+export interface FormatOptions {
+  /** Join with this separator instead of Tyger's JSON array. */
+  readonly separator?: string
+}
+
+const format = (options: FormatOptions | undefined): Derived["format"] =>
+  options?.separator === undefined ? { kind: "json" } : { kind: "join", separator: options.separator }
+
+/** Every worker's `host:port` for one endpoint, in worker order. */
+export const addresses = <E extends string>(ref: Codespec.EndpointRef<E>, options?: FormatOptions): Derived<E> => ({
+  _tag: "Derived",
+  source: { kind: "endpointAddresses", endpoint: ref.endpoint, codespec: ref.codespec },
+  format: format(options)
+})
+
+/** Every worker's host name, in worker order. */
+export const workerNodes = (options?: FormatOptions): Derived<never> => ({
+  _tag: "Derived",
+  source: { kind: "workerNodes" },
+  format: format(options)
+})
+
+export const isDerived = (u: unknown): u is Derived =>
+  typeof u === "object" && u !== null && (u as { _tag?: unknown })._tag === "Derived"
+
+/** The value a provider injects, given the workers' host names in order and the endpoint ports. */
+export const render = (
+  derived: Pick<Derived, "source" | "format">,
+  hosts: ReadonlyArray<string>,
+  ports: { readonly [endpoint: string]: number }
+): string => {
+  const items = derived.source.kind === "workerNodes"
+    ? hosts
+    : hosts.map((h) => `${h}:${ports[(derived.source as { endpoint: string }).endpoint]}`)
+  return derived.format.kind === "json" ? JSON.stringify(items) : items.join(derived.format.separator)
+}

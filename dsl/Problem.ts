@@ -1,0 +1,47 @@
+import { Schema, SchemaIssue } from "effect"
+
+/** One thing wrong with a workflow, codespec or run, located by a dotted path (`runs.nightly.job.buffers.Input`). */
+export interface Problem {
+  readonly path: string
+  readonly message: string
+}
+
+export const make = (path: string, message: string): Problem => ({ path, message })
+
+/** Joins path segments the way users read them: `a.b[0].c`; keys that are not identifiers are quoted. */
+export const joinPath = (base: string, segments: ReadonlyArray<PropertyKey>): string => {
+  let out = base
+  for (const segment of segments) {
+    if (typeof segment === "number") out += `[${segment}]`
+    else {
+      const key = String(segment)
+      const part = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key)
+      out += out === "" ? part : `.${part}`
+    }
+  }
+  return out
+}
+
+export const at = (base: string, ...segments: ReadonlyArray<PropertyKey>): string => joinPath(base, segments)
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+const structuralMessage = (message: string, path: ReadonlyArray<PropertyKey>): string => {
+  if (message === "Unexpected key") {
+    const key = path[path.length - 1]
+    return `unknown field '${String(key)}'`
+  }
+  if (message === "Missing key") return `the field '${String(path[path.length - 1])}' is required`
+  return message
+}
+
+/** Flattens a Schema decoding failure into problems, one per leaf issue, under `base`. */
+export const fromSchemaError = (base: string, error: Schema.SchemaError): ReadonlyArray<Problem> =>
+  formatter(error.issue).issues.map((issue) => {
+    const path = (issue.path ?? []).map((p) => (typeof p === "object" ? p.key : p))
+    return make(joinPath(base, path), structuralMessage(issue.message, path))
+  })
+
+/** Renders problems one per line, `path: message`, as the CLI and `tyger plan` print them. */
+export const render = (problems: ReadonlyArray<Problem>): string =>
+  problems.map((p) => (p.path === "" ? p.message : `${p.path}: ${p.message}`)).join("\n")

@@ -1,0 +1,210 @@
+import * as Codespec from "./Codespec.ts"
+import type * as Derived from "./Derived.ts"
+
+/**
+ * Typed runs. `Run.job(codespec, {...})` accepts only the codespec's own buffer parameters; `Run.distributed` adds
+ * workers (which take no buffers) and lets the job's env take values derived from the workers' endpoints.
+ *
+ * @example
+ * const workers = Codespec.worker({ name: "daphne-worker", image: "daphne", endpoints: { grpc: 50000 } })
+ * export const daphne = Run.distributed({
+ *   job: coordinator,
+ *   worker: workers,
+ *   replicas: 3,
+ *   env: { DISTRIBUTED_WORKERS: Derived.addresses(workers.endpoints.grpc, { separator: "," }) }
+ * })
+ */
+export const TypeId: unique symbol = Symbol.for("tyger-ts/dsl/Run")
+
+/** A buffer produced by another run of the same workflow; the plan orders the runs accordingly. */
+export interface RunOutput {
+  readonly _tag: "RunOutput"
+  readonly run: Any
+  readonly parameter: string
+}
+
+/** An existing buffer id, `"_"` for an ephemeral buffer, or another run's output. Missing arguments are created. */
+export type BufferArgument = string | RunOutput
+
+/** A named codespec in the store: `"name"` (latest) or `"name/versions/3"`. */
+export interface Reference {
+  readonly _tag: "Reference"
+  readonly reference: string
+}
+
+export type CodespecSource = Codespec.Any | Reference
+
+/** A recurring run (a CronJob on Kubernetes). */
+export interface Schedule {
+  /** Five-field cron expression. */
+  readonly cron: string
+  /** IANA time zone of the cron expression. @default UTC */
+  readonly timeZone?: string
+  /** What to do when the previous run is still going. @default "Forbid" */
+  readonly concurrencyPolicy?: "Allow" | "Forbid" | "Replace"
+  /** A missed start older than this is skipped. */
+  readonly startingDeadlineSeconds?: number
+  readonly suspend?: boolean
+}
+
+interface RunOptions {
+  /** The run's name in the workflow (Kubernetes object names derive from it). @default the export name */
+  readonly name?: string
+  /** Seconds from creation before the run is canceled. @default 43200 */
+  readonly timeoutSeconds?: number
+  readonly tags?: { readonly [key: string]: string }
+  readonly cluster?: string
+  /** Validity of the buffer access URLs handed to the run, as a .NET TimeSpan. @default "01:00:00" */
+  readonly bufferAccessTtl?: string
+  readonly schedule?: Schedule
+}
+
+interface JobTargetOptions<P extends string> {
+  readonly buffers?: { readonly [K in P]?: BufferArgument }
+  /** Tags for the buffers the run creates. */
+  readonly bufferTags?: { readonly [key: string]: string }
+  /** Auto-created buffers expire after this .NET TimeSpan (`"1.00:00:00"`). */
+  readonly bufferTtl?: string
+  readonly nodePool?: string
+  /** @default 1 */
+  readonly replicas?: number
+}
+
+export interface JobRunOptions<P extends string> extends RunOptions, JobTargetOptions<P> {}
+
+export interface JobTarget {
+  readonly codespec: CodespecSource
+  readonly buffers: { readonly [parameter: string]: BufferArgument }
+  readonly bufferTags: { readonly [key: string]: string } | undefined
+  readonly bufferTtl: string | undefined
+  readonly nodePool: string | undefined
+  readonly replicas: number | undefined
+  readonly env: { readonly [name: string]: Derived.Derived }
+}
+
+export interface WorkerTarget {
+  readonly codespec: CodespecSource
+  readonly nodePool: string | undefined
+  readonly replicas: number | undefined
+}
+
+export interface Run<O extends string = string> {
+  readonly [TypeId]: typeof TypeId
+  readonly name: string | undefined
+  readonly job: JobTarget
+  readonly worker: WorkerTarget | undefined
+  readonly timeoutSeconds: number | undefined
+  readonly tags: { readonly [key: string]: string } | undefined
+  readonly cluster: string | undefined
+  readonly bufferAccessTtl: string | undefined
+  readonly schedule: Schedule | undefined
+  /** Phantom: the job's output parameters, for `Run.output`. */
+  readonly "~outputs"?: O
+}
+
+export type Any = Run<string>
+
+export const isRun = (u: unknown): u is Any => typeof u === "object" && u !== null && TypeId in u
+
+const clone = <A>(a: A): A => (a === undefined ? a : JSON.parse(JSON.stringify(a)))
+
+const makeJobTarget = (
+  codespec: CodespecSource,
+  options: JobTargetOptions<string>,
+  env: { readonly [name: string]: Derived.Derived } = {}
+): JobTarget => ({
+  codespec,
+  buffers: { ...(options.buffers ?? {}) } as { [p: string]: BufferArgument },
+  bufferTags: clone(options.bufferTags),
+  bufferTtl: options.bufferTtl,
+  nodePool: options.nodePool,
+  replicas: options.replicas,
+  env: { ...env }
+})
+
+const make = <O extends string>(
+  options: RunOptions,
+  job: JobTarget,
+  worker: WorkerTarget | undefined
+): Run<O> => ({
+  [TypeId]: TypeId,
+  name: options.name,
+  job,
+  worker,
+  timeoutSeconds: options.timeoutSeconds,
+  tags: clone(options.tags),
+  cluster: options.cluster,
+  bufferAccessTtl: options.bufferAccessTtl,
+  schedule: clone(options.schedule)
+})
+
+/** A run of one job codespec. */
+export const job = <I extends string, O extends string>(
+  codespec: Codespec.Job<I, O>,
+  options: JobRunOptions<I | O> = {}
+): Run<O> => make(options, makeJobTarget(codespec, options), undefined)
+
+export interface DistributedJob<I extends string, O extends string, E extends string> extends JobTargetOptions<I | O> {
+  readonly codespec: Codespec.Job<I, O>
+  /** Values derived from the workers, e.g. `Derived.addresses(worker.endpoints.grpc, { separator: "," })`. */
+  readonly env?: { readonly [name: string]: Derived.Derived<E> }
+}
+
+export interface DistributedWorker<E extends string> {
+  readonly codespec: Codespec.Worker<E>
+  readonly nodePool?: string
+  /** @default 1 */
+  readonly replicas?: number
+}
+
+export interface DistributedOptions<I extends string, O extends string, E extends string> extends RunOptions {
+  readonly job: Codespec.Job<I, O> | DistributedJob<I, O, E>
+  readonly worker: Codespec.Worker<E> | DistributedWorker<E>
+  /** Number of workers (same as `worker.replicas`). @default 1 */
+  readonly replicas?: number
+  /** Shorthand for `job.env`. */
+  readonly env?: { readonly [name: string]: Derived.Derived<E> }
+}
+
+/** A job plus workers; the job starts when every worker endpoint accepts connections. */
+export const distributed = <I extends string, O extends string, E extends string>(
+  options: DistributedOptions<I, O, E>
+): Run<O> => {
+  const jobOptions: DistributedJob<I, O, E> = Codespec.isCodespec(options.job) ? { codespec: options.job } : options.job
+  const workerOptions: DistributedWorker<E> = Codespec.isCodespec(options.worker)
+    ? { codespec: options.worker }
+    : options.worker
+  const env = { ...(jobOptions.env ?? {}), ...(options.env ?? {}) }
+  return make(options, makeJobTarget(jobOptions.codespec, jobOptions, env), {
+    codespec: workerOptions.codespec,
+    nodePool: workerOptions.nodePool,
+    replicas: options.replicas ?? workerOptions.replicas
+  })
+}
+
+/** Feeds another run's output buffer into a buffer parameter. */
+export const output = <O extends string>(run: Run<O>, parameter: NoInfer<O>): RunOutput => ({
+  _tag: "RunOutput",
+  run,
+  parameter
+})
+
+/** A named codespec from the store, by `name` or `name/versions/N`. */
+export const reference = (reference: string): Reference => ({ _tag: "Reference", reference })
+
+/** Options for runs whose codespecs are only known at run time (Tyger run files, the CLI). */
+export interface UntypedOptions extends RunOptions, JobTargetOptions<string> {
+  readonly worker?: { readonly codespec: CodespecSource; readonly nodePool?: string; readonly replicas?: number }
+}
+
+export const untyped = (codespec: CodespecSource, options: UntypedOptions = {}): Any =>
+  make(options, makeJobTarget(codespec, options),
+    options.worker === undefined
+      ? undefined
+      : { codespec: options.worker.codespec, nodePool: options.worker.nodePool, replicas: options.worker.replicas })
+
+/** Same run, other options (a copy). */
+export const withOptions = <O extends string>(run: Run<O>, options: RunOptions): Run<O> =>
+  ({ ...run, ...clone(options), name: options.name ?? run.name }) as Run<O>
+
+export const isReference = (u: CodespecSource): u is Reference => (u as Reference)._tag === "Reference"

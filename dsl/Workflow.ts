@@ -1,0 +1,60 @@
+import * as Codespec from "./Codespec.ts"
+import * as Run from "./Run.ts"
+
+/**
+ * What `compile` takes: named runs plus codespecs to publish. A workflow module's exports become one with
+ * {@link fromModule}: every exported run (named after its export unless it has a name) and codespec, also inside
+ * exported arrays and plain objects.
+ */
+export const TypeId: unique symbol = Symbol.for("tyger-ts/dsl/Workflow")
+
+export interface Workflow {
+  readonly [TypeId]: typeof TypeId
+  readonly runs: ReadonlyArray<{ readonly key: string; readonly run: Run.Any }>
+  readonly codespecs: ReadonlyArray<{ readonly key: string; readonly codespec: Codespec.Any }>
+}
+
+export const isWorkflow = (u: unknown): u is Workflow => typeof u === "object" && u !== null && TypeId in u
+
+export const make = (options: {
+  readonly runs?: { readonly [key: string]: Run.Any } | ReadonlyArray<Run.Any>
+  readonly codespecs?: ReadonlyArray<Codespec.Any>
+}): Workflow => {
+  const runs = Array.isArray(options.runs)
+    ? (options.runs as ReadonlyArray<Run.Any>).map((run, i) => ({ key: run.name ?? `run-${i}`, run }))
+    : Object.entries((options.runs ?? {}) as { [key: string]: Run.Any }).map(([key, run]) => ({ key, run }))
+  const codespecs = (options.codespecs ?? []).map((codespec, i) => ({ key: codespec.name ?? `codespec-${i}`, codespec }))
+  return { [TypeId]: TypeId, runs, codespecs }
+}
+
+/** `nightlyReport` → `nightly-report`: export names become DNS-safe run names. */
+export const kebab = (name: string): string =>
+  name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").replace(/[_\s]+/g, "-").toLowerCase()
+
+const MAX_DEPTH = 3
+
+export const fromModule = (exports: { readonly [name: string]: unknown }): Workflow => {
+  const runs: Array<{ key: string; run: Run.Any }> = []
+  const codespecs: Array<{ key: string; codespec: Codespec.Any }> = []
+  const seenRuns = new Set<Run.Any>()
+  const seenCodespecs = new Set<Codespec.Any>()
+  const visit = (key: string, value: unknown, depth: number): void => {
+    if (Run.isRun(value)) {
+      if (!seenRuns.has(value)) runs.push({ key: value.name ?? kebab(key), run: value })
+      seenRuns.add(value)
+    } else if (Codespec.isCodespec(value)) {
+      if (!seenCodespecs.has(value)) codespecs.push({ key: value.name ?? kebab(key), codespec: value })
+      seenCodespecs.add(value)
+    } else if (isWorkflow(value)) {
+      for (const r of value.runs) visit(r.key, r.run, depth + 1)
+      for (const c of value.codespecs) visit(c.key, c.codespec, depth + 1)
+    } else if (depth < MAX_DEPTH && Array.isArray(value)) {
+      value.forEach((item, i) => visit(`${key}-${i}`, item, depth + 1))
+    } else if (depth < MAX_DEPTH && typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+      for (const [k, v] of Object.entries(value)) visit(k, v, depth + 1)
+    }
+  }
+  for (const [name, value] of Object.entries(exports)) if (name !== "default") visit(name, value, 0)
+  if ("default" in exports) visit("default", exports["default"], 0)
+  return { [TypeId]: TypeId, runs, codespecs }
+}

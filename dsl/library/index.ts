@@ -1,0 +1,5 @@
+export * as Daphne from "./daphne.ts"
+export * as Ffmpeg from "./ffmpeg.ts"
+export * as Gadgetron from "./gadgetron.ts"
+export * as Hello from "./hello.ts"
+export * as Nightly from "./nightly.ts"
