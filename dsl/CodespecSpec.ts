@@ -96,19 +96,24 @@ const compact = <T extends Record<string, unknown>>(o: T): T => {
   return out as T
 }
 
-const resourceListJson = (list: typeof ResourceList.Type | undefined) => {
+type RenderQuantity = (q: Quantity.Quantity) => string
+const canonicalQuantity: RenderQuantity = (q) => q.toString()
+/** By value, whatever the suffix family: `1Gi` and `1073741824` are the same amount (the canonical strings differ). */
+const quantityValue: RenderQuantity = (q) => `${q.mantissa}e${q.exponent}`
+
+const resourceListJson = (list: typeof ResourceList.Type | undefined, render: RenderQuantity) => {
   if (list === undefined) return undefined
-  const out = compact({ cpu: list.cpu?.toString(), memory: list.memory?.toString() })
+  const out = compact({ cpu: list.cpu && render(list.cpu), memory: list.memory && render(list.memory) })
   return Object.keys(out).length > 0 ? out : undefined
 }
 
-const resourcesJson = (r: Resources | undefined) => {
+const resourcesJson = (r: Resources | undefined, render: RenderQuantity = canonicalQuantity) => {
   if (r === undefined) return undefined
   const out = compact({
-    requests: resourceListJson(r.requests),
-    limits: resourceListJson(r.limits),
-    gpu: r.gpu?.toString(),
-    shm: r.shm?.toString()
+    requests: resourceListJson(r.requests, render),
+    limits: resourceListJson(r.limits, render),
+    gpu: r.gpu && render(r.gpu),
+    shm: r.shm && render(r.shm)
   })
   return Object.keys(out).length > 0 ? out : undefined
 }
@@ -159,5 +164,6 @@ export const canonicalKey = (spec: Spec): string => {
   if (buffers !== undefined) {
     json["buffers"] = compact({ inputs: buffers.inputs?.slice().sort(), outputs: buffers.outputs?.slice().sort() })
   }
+  if (json["resources"] !== undefined) json["resources"] = resourcesJson(spec.resources, quantityValue)
   return JSON.stringify(json)
 }

@@ -24,14 +24,19 @@ export const joinPath = (base: string, segments: ReadonlyArray<PropertyKey>): st
 
 export const at = (base: string, ...segments: ReadonlyArray<PropertyKey>): string => joinPath(base, segments)
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+// Structural issues are recognised by their tag, not by effect's default wording (which is "Expected no excess
+// property" for an unknown key in effect 4.1); the leaf hook marks them so the path-aware message can be built below.
+const UNEXPECTED_KEY = "\u0000UnexpectedKey"
+const MISSING_KEY = "\u0000MissingKey"
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1({
+  leafHook: (issue) =>
+    issue._tag === "UnexpectedKey" ? UNEXPECTED_KEY : issue._tag === "MissingKey" ? MISSING_KEY : SchemaIssue.defaultLeafHook(issue)
+})
 
 const structuralMessage = (message: string, path: ReadonlyArray<PropertyKey>): string => {
-  if (message === "Unexpected key") {
-    const key = path[path.length - 1]
-    return `unknown field '${String(key)}'`
-  }
-  if (message === "Missing key") return `the field '${String(path[path.length - 1])}' is required`
+  if (message === UNEXPECTED_KEY) return `unknown field '${String(path[path.length - 1])}'`
+  if (message === MISSING_KEY) return `the field '${String(path[path.length - 1])}' is required`
   return message
 }
 

@@ -59,8 +59,13 @@ interface RunOptions {
   readonly schedule?: Schedule
 }
 
+/** Arguments by buffer parameter; a codespec without buffer parameters takes none. */
+export type BufferArguments<P extends string> = [P] extends [never]
+  ? { readonly [parameter: string]: never }
+  : { readonly [K in P]?: BufferArgument }
+
 interface JobTargetOptions<P extends string> {
-  readonly buffers?: { readonly [K in P]?: BufferArgument }
+  readonly buffers?: BufferArguments<P>
   /** Tags for the buffers the run creates. */
   readonly bufferTags?: { readonly [key: string]: string }
   /** Auto-created buffers expire after this .NET TimeSpan (`"1.00:00:00"`). */

@@ -39,7 +39,7 @@ export const decodeRun = (document: unknown, name?: string): Decoded<Run.Any | u
   const exit = RunSpec.decodeUnknown(document ?? {}, CodespecSpec.decodeOptions)
   if (Exit.isFailure(exit)) return failure(schemaProblems("", exit))
   const spec = exit.value
-  const raw = document as { job?: { codespec?: unknown }; worker?: { codespec?: unknown } }
+  const raw = (document ?? {}) as { job?: { codespec?: unknown }; worker?: { codespec?: unknown } }
   const jobRef = raw.job?.codespec as RunSpec.JobTarget["codespec"]
   const jobCodespec = source(jobRef, "job")
   if (jobCodespec === undefined) {

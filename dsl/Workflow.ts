@@ -33,6 +33,13 @@ export const kebab = (name: string): string =>
 
 const MAX_DEPTH = 3
 
+/** Plain objects, and module namespaces (`export * as Gadgetron from "./gadgetron.ts"`), tagged "Module" by the spec. */
+const isPlainObject = (value: unknown): value is object => {
+  if (typeof value !== "object" || value === null) return false
+  const prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null || Object.prototype.toString.call(value) === "[object Module]"
+}
+
 export const fromModule = (exports: { readonly [name: string]: unknown }): Workflow => {
   const runs: Array<{ key: string; run: Run.Any }> = []
   const codespecs: Array<{ key: string; codespec: Codespec.Any }> = []
@@ -50,7 +57,7 @@ export const fromModule = (exports: { readonly [name: string]: unknown }): Workf
       for (const c of value.codespecs) visit(c.key, c.codespec, depth + 1)
     } else if (depth < MAX_DEPTH && Array.isArray(value)) {
       value.forEach((item, i) => visit(`${key}-${i}`, item, depth + 1))
-    } else if (depth < MAX_DEPTH && typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    } else if (depth < MAX_DEPTH && isPlainObject(value)) {
       for (const [k, v] of Object.entries(value)) visit(k, v, depth + 1)
     }
   }

@@ -39,14 +39,15 @@ const parse = (text: string, file: string): Parsed | TygerFileError => {
     const segments = path === "" ? [] : path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== "")
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/^"|"$/g, "")))
     for (let n = segments.length; n >= 0; n--) {
-      const node = doc.getIn(segments.slice(0, n), true)
-      if (isNode(node) && node.range !== undefined && node.range !== null) return lineCounter.linePos(node.range[0]).line
+      // A map entry is located by its key (`buffer:` rather than the block under it), anything else by its node.
       const parent = n > 0 ? doc.getIn(segments.slice(0, n - 1), true) : undefined
       if (isNode(parent) && "items" in parent) {
         const pair = (parent.items as Array<{ key?: unknown }>).find((item) =>
           isNode(item.key) && (item.key as { value?: unknown }).value === segments[n - 1])
         if (pair !== undefined && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line
       }
+      const node = doc.getIn(segments.slice(0, n), true)
+      if (isNode(node) && node.range !== undefined && node.range !== null) return lineCounter.linePos(node.range[0]).line
     }
     return undefined
   }
@@ -56,7 +57,7 @@ const parse = (text: string, file: string): Parsed | TygerFileError => {
 const located = (parsed: Parsed, problems: ReadonlyArray<Problem.Problem>) =>
   problems.map((p) => {
     const line = parsed.lineOf(p.path)
-    return { path: line === undefined ? p.path : `line ${line}: ${p.path}`, message: p.message }
+    return { path: line === undefined ? p.path : p.path === "" ? `line ${line}` : `line ${line}: ${p.path}`, message: p.message }
   })
 
 const readText = Effect.fnUntraced(function*(file: string) {

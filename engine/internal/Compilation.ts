@@ -45,7 +45,8 @@ export const hasGpu = (spec: CodespecSpec.Spec): boolean => (spec.resources?.gpu
 export class Compilation {
   readonly problems: Array<Problem> = []
   readonly codespecs = new Map<string, Plan.Codespec>()
-  readonly byName = new Map<string, string>()
+  /** Every codespec registered under a name, with its store version if it was resolved from the store. */
+  readonly byName = new Map<string, Array<{ readonly id: string; readonly version: number | undefined }>>()
   readonly checked = new Map<Codespec.Any, { id: string; spec: CodespecSpec.Checked } | undefined>()
   readonly reported = new Set<Codespec.Any>()
 
@@ -67,12 +68,14 @@ export class Compilation {
     const stripped = CodespecSpec.withoutSystemFields(spec)
     const id = identityOf(name, CodespecSpec.canonicalKey(stripped))
     if (name !== undefined) {
-      const previous = this.byName.get(name)
-      if (previous !== undefined && previous !== id) {
+      // Different stored versions of one name may be used side by side; a codespec to publish under a name must be
+      // the only content under that name.
+      const previous = this.byName.get(name) ?? []
+      if (previous.some((p) => p.id !== id && (p.version === undefined || version === undefined))) {
         this.problem("DuplicateName", path, `two different codespecs are named '${name}'`)
         return undefined
       }
-      this.byName.set(name, id)
+      this.byName.set(name, [...previous, { id, version }])
     }
     const existing = this.codespecs.get(id)
     if (existing === undefined || (existing.version === undefined && version !== undefined)) {
