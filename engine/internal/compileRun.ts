@@ -67,16 +67,31 @@ const bindings = (
   return out
 }
 
+/** Variables the provider sets itself; a derived value may not shadow them. */
+const reservedNames = (job: CodespecSpec.Checked | undefined, worker: CodespecSpec.Checked | undefined): ReadonlySet<string> =>
+  new Set([
+    "TYGER_RUN_ID",
+    CodespecSpec.WORKER_NODES_VARIABLE,
+    ...(job === undefined ? [] : CodespecSpec.parametersOf(job).map(CodespecSpec.pipeVariable)),
+    ...Object.keys(worker?.endpoints ?? {}).map(CodespecSpec.endpointVariable)
+  ])
+
 const derivedEnv = (
   c: Compilation,
   run: Run.Any,
   path: string,
+  job: { spec: CodespecSpec.Checked } | undefined,
   worker: { spec: CodespecSpec.Checked } | undefined
 ): Record<string, Plan.DerivedValue> => {
   const out: Record<string, Plan.DerivedValue> = {}
+  const reserved = reservedNames(job?.spec, worker?.spec)
   for (const [name, derived] of Object.entries(run.job.env)) {
     const at = `${path}.job.env.${name}`
     if (!ENV_NAME.test(name)) c.problem("InvalidRun", at, `'${name}' is not a valid environment variable name`)
+    if (reserved.has(name)) c.problem("InvalidRun", at, `'${name}' is set by tyger itself and cannot be derived`)
+    else if (job?.spec.env?.[name] !== undefined) {
+      c.problem("InvalidRun", at, `'${name}' is already set by the codespec's env; rename one of them`)
+    }
     if (run.worker === undefined) {
       c.problem("InvalidRun", at, "values derived from workers need a run with workers (Run.distributed)")
       continue
@@ -144,7 +159,7 @@ export const compileRun = (
   const job = c.source(run.job.codespec, `${path}.job.codespec`, "job")
   const worker = run.worker === undefined ? undefined : c.source(run.worker.codespec, `${path}.worker.codespec`, "worker")
   const buffers = job === undefined ? {} : bindings(c, run, path, job.spec, names, dependsOn, requires)
-  const env = derivedEnv(c, run, path, worker)
+  const env = derivedEnv(c, run, path, job, worker)
   validateTags(c, `${path}.tags`, run.tags)
   validateTags(c, `${path}.job.bufferTags`, run.job.bufferTags)
   const bufferTtl = timeSpan(c, `${path}.job.bufferTtl`, run.job.bufferTtl)

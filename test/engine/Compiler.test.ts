@@ -684,3 +684,30 @@ describe("workflow modules", () => {
     assert.deepEqual(await compile(Workflow.make({})), { apiVersion: Plan.API_VERSION, codespecs: [], runs: [] })
   })
 })
+
+describe("derived env names", () => {
+  const worker = Codespec.worker({ name: "w", image: "busybox", endpoints: { web: 8080 } })
+  const job = Codespec.job({ name: "j", image: "busybox", buffers: { inputs: ["input"] }, env: { PEERS: "static" } })
+  const compileEnv = (env: Record<string, Derived.Derived<"web">>) =>
+    Effect.runSync(Effect.flip(Compiler.compile(Workflow.make({ runs: { r: Run.distributed({ job, worker, env }) } }))))
+
+  test("refuses a name the codespec's env already sets", () => {
+    const error = compileEnv({ PEERS: Derived.addresses(worker.endpoints.web) })
+    assert.deepEqual(error.problems.map((p) => [p.path, p.message]), [
+      ["runs.r.job.env.PEERS", "'PEERS' is already set by the codespec's env; rename one of them"]
+    ])
+  })
+
+  test("refuses names tyger sets itself", () => {
+    const error = compileEnv({
+      INPUT_PIPE: Derived.workerNodes(),
+      TYGER_WORKER_NODES: Derived.workerNodes(),
+      TYGER_WEB_WORKER_ENDPOINT_ADDRESSES: Derived.addresses(worker.endpoints.web)
+    })
+    assert.deepEqual(error.problems.map((p) => p.message), [
+      "'INPUT_PIPE' is set by tyger itself and cannot be derived",
+      "'TYGER_WORKER_NODES' is set by tyger itself and cannot be derived",
+      "'TYGER_WEB_WORKER_ENDPOINT_ADDRESSES' is set by tyger itself and cannot be derived"
+    ])
+  })
+})
