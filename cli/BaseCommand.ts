@@ -1,0 +1,67 @@
+import { type BaseContext, Command, Option } from "clipanion"
+import type { Effect } from "effect"
+import type { Services } from "./runtime.ts"
+
+/** clipanion's context plus what the CLI needs from the process that started it. */
+export interface TygerContext extends BaseContext {
+  /** The arguments clipanion parsed, for what it does not keep: where `--` stood. */
+  readonly argv?: ReadonlyArray<string>
+  /** The directory relative paths are resolved against. @default process.cwd() */
+  readonly cwd?: string
+}
+
+const messageOf = (error: unknown): string =>
+  typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+
+/**
+ * Tyger's persistent flags and the one place commands run their programs. Only clipanion is loaded eagerly: the
+ * runtime (Effect, the engine, the store) is imported when a command actually executes, so `--help` stays fast.
+ */
+export abstract class BaseCommand extends Command<TygerContext> {
+  logLevel = Option.String("--log-level", {
+    description: "specifies logging level. Can be one of: 'trace', 'debug', 'info', 'warn', or 'error'."
+  })
+
+  logFormat = Option.String("--log-format", {
+    description:
+      "specifies logging format. Can be one of: 'pretty', 'plain', or 'json'. The default is 'pretty' unless stderr is redirected, in which case it will be 'plain'. 'json' is the most efficient."
+  })
+
+  proxy = Option.String("--proxy", {
+    description: "The HTTP proxy to use. Can be 'auto[matic]', 'none', or a URL. Accepted for compatibility; tyger-ts runs locally."
+  })
+
+  dataDir = Option.String("--data-dir", {
+    description: "The tyger-ts data directory (default: $TYGER_TS_DATA_DIR, else $XDG_DATA_HOME/tyger-ts or ~/.local/share/tyger-ts)."
+  })
+
+  /** Tyger prints errors as `Error: <message>` on stderr with exit code 1, never usage, never a stack. */
+  override async validateAndExecute(): Promise<number> {
+    try {
+      return await super.validateAndExecute()
+    } catch (error) {
+      this.fail([messageOf(error)])
+      return 1
+    }
+  }
+
+  protected fail(messages: ReadonlyArray<string>): number {
+    for (const message of messages) this.context.stderr.write(`Error: ${message}\n`)
+    return 1
+  }
+
+  /** Runs a command's program on the runtime built from the persistent flags and the environment. */
+  protected async runProgram(program: Effect.Effect<void, unknown, Services>): Promise<number> {
+    const runtime = await import("./runtime.ts")
+    return runtime.run(
+      program,
+      {
+        stdout: this.context.stdout,
+        stderr: this.context.stderr,
+        env: this.context.env,
+        cwd: this.context.cwd ?? process.cwd()
+      },
+      { logLevel: this.logLevel, logFormat: this.logFormat, proxy: this.proxy, dataDir: this.dataDir }
+    )
+  }
+}

@@ -1,0 +1,92 @@
+import { Cli, type Command } from "clipanion"
+import type { Writable } from "node:stream"
+import * as Argv from "./argv.ts"
+import type { TygerContext } from "./BaseCommand.ts"
+import { CodespecCommand } from "./commands/codespec.ts"
+import { CodespecCreateCommand } from "./commands/codespec/create.ts"
+import { CodespecListCommand } from "./commands/codespec/list.ts"
+import { CodespecShowCommand } from "./commands/codespec/show.ts"
+import { HelpCommand } from "./commands/help.ts"
+import { PlanCommand } from "./commands/plan.ts"
+import { VersionCommand } from "./commands/version.ts"
+import { VERSION } from "./version.ts"
+
+export type { TygerContext }
+
+export const commands = [
+  HelpCommand,
+  VersionCommand,
+  CodespecCommand,
+  CodespecCreateCommand,
+  CodespecShowCommand,
+  CodespecListCommand,
+  PlanCommand
+]
+
+// clipanion asks the tty module for a colour depth even when stdout is a pipe; help text piped to a file stays plain.
+const colorDepthOf = (stream: Writable): number => {
+  const tty = stream as Writable & { readonly isTTY?: boolean; readonly getColorDepth?: () => number }
+  return tty.isTTY === true && typeof tty.getColorDepth === "function" ? tty.getColorDepth() : 1
+}
+
+const firstLine = (error: unknown): string => {
+  const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+  return message.split("\n")[0] ?? message
+}
+
+/**
+ * clipanion with cobra's manners: arguments are read with pflag's grammar (see `argv.ts`), and parse errors are
+ * printed as `Error: <message>` on stderr with exit code 1 instead of clipanion's usage dump on stdout.
+ */
+export class TygerCli extends Cli<TygerContext> {
+  private specs(): ReadonlyArray<Argv.CommandSpec> {
+    return [...this.registrations.values()].map(({ builder }) => ({ paths: builder.paths, options: builder.options }))
+  }
+
+  /** The arguments in clipanion's form for the command they select, or cobra's error. */
+  private prepare(input: ReadonlyArray<string>): { readonly argv: ReadonlyArray<string> } | { readonly error: string } {
+    const specs = this.specs()
+    const selection = Argv.select(input, specs)
+    if (selection !== undefined) return selection.error === undefined ? { argv: selection.argv } : { error: selection.error }
+    const root = Argv.scan(input, Argv.sharedOptions(specs), [])
+    if (root.error !== undefined) return { error: root.error }
+    const [unknown] = root.positionals
+    return unknown === undefined ? { argv: input } : { error: `unknown command "${unknown}" for "tyger"` }
+  }
+
+  override async run(input: Command<TygerContext> | Array<string>, context?: Partial<TygerContext>): Promise<number> {
+    if (!Array.isArray(input)) return super.run(input, context ?? {})
+    const prepared = this.prepare(input)
+    const streams = { ...Cli.defaultContext, ...context }
+    const base = { ...streams, colorDepth: context?.colorDepth ?? colorDepthOf(streams.stdout) }
+    if ("error" in prepared) {
+      base.stderr.write(`Error: ${prepared.error}\n`)
+      return 1
+    }
+    const full = { ...base, argv: prepared.argv }
+    let command: Command<TygerContext>
+    try {
+      command = this.process([...prepared.argv], full)
+    } catch (error) {
+      full.stderr.write(`Error: ${firstLine(error)}\n`)
+      return 1
+    }
+    return super.run(command, full)
+  }
+}
+
+/** `colors`: whether help text may use ANSI styles (clipanion otherwise guesses from the environment alone). */
+export const make = (options: { readonly colors?: boolean } = {}): TygerCli => {
+  const cli = new TygerCli({
+    binaryName: "tyger",
+    binaryLabel: "tyger (tyger-ts)",
+    binaryVersion: VERSION,
+    enableColors: options.colors ?? false
+  })
+  for (const command of commands) cli.register(command)
+  return cli
+}
+
+/** Runs the CLI on `argv` (without the executable and script); resolves with the exit code. */
+export const run = (argv: ReadonlyArray<string>, context: Partial<TygerContext> = {}): Promise<number> =>
+  make({ colors: colorDepthOf(context.stdout ?? Cli.defaultContext.stdout) > 1 }).run([...argv], context)

@@ -1,0 +1,35 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class PlanCommand extends BaseCommand {
+  static override paths = [["plan"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Workflows",
+    description: "Print the plan a workflow compiles to (tyger-ts)",
+    details: `
+      Compiles FILE into the provider-neutral plan and prints it. FILE is a TypeScript workflow module (its exported
+      runs and codespecs) or a Tyger YAML file: a run file when it has a top-level \`job:\`, else a codespec file.
+      Named codespec references are resolved against the codespecs created with \`codespec create\`.
+
+      Every problem is reported, one \`Error:\` line each. With \`--provider\`, features the provider cannot realise are
+      problems too.
+    `,
+    examples: [
+      ["Print the plan of a workflow module", "$0 plan workflow.ts"],
+      ["Check that a run file can run on Docker, as YAML", "$0 plan run.yaml --provider docker --format yaml"]
+    ]
+  })
+
+  format = Option.String("--format", { description: "The output format: 'json' (the default) or 'yaml'." })
+  provider = Option.String("--provider", {
+    description: "Refuse what this provider cannot run: 'docker' or 'kubernetes'."
+  })
+
+  positionals = Option.Rest({ name: "FILE" })
+
+  override async execute(): Promise<number> {
+    const { plan } = await import("../programs/plan.ts")
+    return this.runProgram(plan({ positionals: this.positionals, format: this.format, provider: this.provider }))
+  }
+}

@@ -1,0 +1,62 @@
+import { Effect } from "effect"
+import * as Path from "node:path"
+import * as Codespec from "../../dsl/Codespec.ts"
+import * as CodespecSpec from "../../dsl/CodespecSpec.ts"
+import * as Workflow from "../../dsl/Workflow.ts"
+import * as Compiler from "../../engine/Compiler.ts"
+import * as Plan from "../../engine/Plan.ts"
+import * as TygerYaml from "../../engine/TygerYaml.ts"
+import { invalidArguments } from "../CliError.ts"
+import { CliIo } from "../CliIo.ts"
+import * as Pflag from "../pflag.ts"
+import { capabilitiesOf, PROVIDERS } from "../providerCapabilities.ts"
+import * as WorkflowModule from "./workflowModule.ts"
+
+export interface PlanInput {
+  readonly positionals: ReadonlyArray<string>
+  readonly format: string | undefined
+  readonly provider: string | undefined
+}
+
+const FORMATS = ["json", "yaml"] as const
+const MAX_RUN_NAME = 52
+
+/** A run file's run is named after the file: `nightly_report.yaml` → `nightly-report`. */
+export const runNameOf = (file: string): string => {
+  const base = Path.basename(file).replace(/\.[^.]*$/, "")
+  const name = Workflow.kebab(base).replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, MAX_RUN_NAME)
+  return name.replace(/-+$/, "") || "run"
+}
+
+/** A Tyger YAML file: a run file when it has a top-level `job:`, else a codespec file. */
+const fromYaml = Effect.fnUntraced(function*(file: string) {
+  const document = yield* TygerYaml.loadDocument(file)
+  if (typeof document === "object" && document !== null && !Array.isArray(document) && "job" in document) {
+    const name = runNameOf(file)
+    const run = yield* TygerYaml.loadRunFile(file, name)
+    return Workflow.make({ runs: { [name]: run } })
+  }
+  const spec = yield* TygerYaml.loadCodespecFile(file)
+  return Workflow.make({ codespecs: [Codespec.fromSpec(CodespecSpec.encode(spec))] })
+})
+
+/** `tyger plan FILE` (a tyger-ts extension): the provider-neutral plan a workflow compiles to. */
+export const plan = Effect.fn("plan")(function*(input: PlanInput) {
+  const format = Pflag.enumValue(Pflag.flagLabel("format"), input.format ?? "json", FORMATS)
+  if (!format.ok) return yield* invalidArguments(format.error)
+  const provider = input.provider === undefined
+    ? undefined
+    : Pflag.enumValue(Pflag.flagLabel("provider"), input.provider, PROVIDERS)
+  if (provider !== undefined && !provider.ok) return yield* invalidArguments(provider.error)
+  const [file, ...extra] = input.positionals
+  if (file === undefined || extra.length > 0) {
+    return yield* invalidArguments(`accepts 1 arg(s), received ${input.positionals.length}`)
+  }
+  const workflow = WorkflowModule.isModuleFile(file) ? yield* WorkflowModule.load(file) : yield* fromYaml(file)
+  const compiled = yield* Compiler.compile(
+    workflow,
+    provider === undefined ? {} : { capabilities: capabilitiesOf[provider.value], provider: provider.value }
+  )
+  const io = yield* CliIo
+  yield* io.out(format.value === "json" ? Plan.toJsonString(compiled) : TygerYaml.stringify(Plan.encode(compiled)))
+})

@@ -1,0 +1,58 @@
+import type { SqlConnection } from "./sqlite.ts"
+
+export interface Migration {
+  readonly name: string
+  readonly sql: string
+}
+
+// Append only: `PRAGMA user_version` holds how many of these a database has applied, so editing or reordering an
+// entry that has shipped would silently diverge existing databases. Runs and buffers arrive as new entries.
+export const migrations: ReadonlyArray<Migration> = [
+  {
+    name: "0001_codespecs",
+    sql: `
+      CREATE TABLE codespecs (
+        name          TEXT    NOT NULL,
+        version       INTEGER NOT NULL CHECK (version >= 1),
+        created_at    TEXT    NOT NULL,
+        canonical_key TEXT    NOT NULL,
+        spec          TEXT    NOT NULL CHECK (json_valid(spec)),
+        PRIMARY KEY (name, version)
+      ) STRICT;
+    `
+  }
+]
+
+export const latestVersion = migrations.length
+
+export type MigrationOutcome =
+  | { readonly _tag: "UpToDate"; readonly version: number }
+  | { readonly _tag: "Migrated"; readonly from: number; readonly to: number }
+  | { readonly _tag: "TooNew"; readonly found: number; readonly known: number }
+
+const readUserVersion = (connection: SqlConnection): number => {
+  const value = connection.prepare("PRAGMA user_version").get()?.["user_version"]
+  return typeof value === "number" ? value : Number(value ?? 0)
+}
+
+const check = (version: number): MigrationOutcome | undefined => {
+  if (version === latestVersion) return { _tag: "UpToDate", version }
+  if (version > latestVersion) return { _tag: "TooNew", found: version, known: latestVersion }
+  return undefined
+}
+
+/**
+ * Brings the schema up to date. Several processes may open a fresh database at once: the version is re-read inside
+ * the IMMEDIATE transaction, so whoever waits for the write lock finds the work done. Throws driver errors.
+ */
+export const migrate = (connection: SqlConnection): MigrationOutcome =>
+  // The common case (already migrated) must not take the write lock on every CLI invocation.
+  check(readUserVersion(connection)) ??
+    connection.immediate((): MigrationOutcome => {
+      const from = readUserVersion(connection)
+      const settled = check(from)
+      if (settled !== undefined) return settled
+      for (const migration of migrations.slice(from)) connection.exec(migration.sql)
+      connection.exec(`PRAGMA user_version = ${latestVersion}`)
+      return { _tag: "Migrated", from, to: latestVersion }
+    })
