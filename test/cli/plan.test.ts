@@ -6,7 +6,9 @@ import { parse as parseYaml } from "yaml"
 import * as Plan from "../../engine/Plan.ts"
 import { DOCKER_CAPABILITIES, KUBERNETES_CAPABILITIES } from "../../cli/providerCapabilities.ts"
 import { tempDir } from "../support/run.ts"
+import { goldenNames, goldenPath } from "../engine/goldenPlans.ts"
 import { tyger } from "./harness.ts"
+import * as fs from "node:fs"
 
 const here = (import.meta as { readonly url: string }).url
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, here))
@@ -17,6 +19,17 @@ const session = () => {
 }
 
 describe("tyger plan", () => {
+  for (const name of goldenNames) {
+    test(`the library's ${name} module prints its golden plan`, async () => {
+      const run = session()
+      const module = fileURLToPath(new URL(`../../dsl/library/${name}.ts`, here))
+      const result = await run("plan", module)
+      assert.equal(result.stderr, "")
+      assert.equal(result.code, 0)
+      assert.equal(result.stdout, fs.readFileSync(goldenPath(name), "utf8"))
+    })
+  }
+
   test("a workflow module prints a plan that decodes with engine/Plan", async () => {
     const run = session()
     const result = await run("plan", fixture("workflow.ts"))
