@@ -46,40 +46,29 @@ const portProblem = (path: string, port: number): Array<Problem.Problem> =>
 
 const validateSockets = (path: string, spec: CodespecSpec.Spec): Array<Problem.Problem> => {
   const problems: Array<Problem.Problem> = []
-  const inputs = new Set(CodespecSpec.inputsOf(spec))
-  const outputs = new Set(CodespecSpec.outputsOf(spec))
-  const usedInputs = new Set<string>()
-  const usedOutputs = new Set<string>()
+  const directions = [
+    { direction: "input", field: "inputBuffer", declared: new Set(CodespecSpec.inputsOf(spec)), used: new Set<string>() },
+    { direction: "output", field: "outputBuffer", declared: new Set(CodespecSpec.outputsOf(spec)), used: new Set<string>() }
+  ] as const
   const socketBuffers = new Set<string>()
   ;(spec.sockets ?? []).forEach((socket, i) => {
     const at = Problem.at(path, "sockets", i)
     problems.push(...portProblem(Problem.at(at, "port"), socket.port))
-    const input = socket.inputBuffer ?? ""
-    const output = socket.outputBuffer ?? ""
-    if (input === "" && output === "") {
+    if ((socket.inputBuffer ?? "") === "" && (socket.outputBuffer ?? "") === "") {
       problems.push(Problem.make(at, `At least one of the input or output buffer must be specified for socket ${socket.port}`))
     }
-    if (input !== "") {
-      if (!inputs.has(input)) {
-        problems.push(Problem.make(Problem.at(at, "inputBuffer"),
-          `The input buffer '${input}' for socket ${socket.port} is not among the codespec's input buffer parameters`))
+    for (const { direction, field, declared, used } of directions) {
+      const buffer = socket[field] ?? ""
+      if (buffer === "") continue
+      if (!declared.has(buffer)) {
+        problems.push(Problem.make(Problem.at(at, field),
+          `The ${direction} buffer '${buffer}' for socket ${socket.port} is not among the codespec's ${direction} buffer parameters`))
       }
-      if (usedInputs.has(input)) {
-        problems.push(Problem.make(Problem.at(at, "inputBuffer"), `The input buffer '${input}' is used by multiple sockets`))
+      if (used.has(buffer)) {
+        problems.push(Problem.make(Problem.at(at, field), `The ${direction} buffer '${buffer}' is used by multiple sockets`))
       }
-      usedInputs.add(input)
-      socketBuffers.add(input)
-    }
-    if (output !== "") {
-      if (!outputs.has(output)) {
-        problems.push(Problem.make(Problem.at(at, "outputBuffer"),
-          `The output buffer '${output}' for socket ${socket.port} is not among the codespec's output buffer parameters`))
-      }
-      if (usedOutputs.has(output)) {
-        problems.push(Problem.make(Problem.at(at, "outputBuffer"), `The output buffer '${output}' is used by multiple sockets`))
-      }
-      usedOutputs.add(output)
-      socketBuffers.add(output)
+      used.add(buffer)
+      socketBuffers.add(buffer)
     }
   })
   if (socketBuffers.size > 0) problems.push(...validateSocketReferences(path, spec, socketBuffers))

@@ -130,7 +130,8 @@ const make = Effect.fnUntraced(function*(options: StoreOptions) {
   const statements = yield* use("preparing statements", () => ({
     latest: connection.prepare(`${selectColumns} WHERE name = ? ORDER BY version DESC LIMIT 1`),
     latestWithKey: connection.prepare(
-      "SELECT name, version, created_at, spec, canonical_key FROM codespecs WHERE name = ? ORDER BY version DESC LIMIT 1"
+      "SELECT name, version, created_at, spec, canonical_key FROM codespecs" +
+        " WHERE name = ? ORDER BY version DESC LIMIT 1"
     ),
     byVersion: connection.prepare(`${selectColumns} WHERE name = ? AND version = ?`),
     latestVersion: connection.prepare("SELECT max(version) AS version FROM codespecs WHERE name = ?"),

@@ -1,5 +1,5 @@
-// The one place that knows which SQLite binding is in use. `node:sqlite` (DatabaseSync) behaves the same under
-// Node ≥ 22.5, Bun ≥ 1.3 and Deno 2, so no runtime switch is needed; swapping bindings means changing this file only.
+// The one place that knows which SQLite binding is in use. `node:sqlite` (DatabaseSync) behaves alike under Node 22,
+// Bun 1.4 and Deno 2.9 (file locking, WAL, busy timeout), so there is no runtime switch; swap bindings here only.
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 
@@ -131,7 +131,15 @@ const codeKinds: ReadonlyMap<number, SqlErrorKind> = new Map<number, SqlErrorKin
   [15, "Io"] // SQLITE_PROTOCOL
 ])
 
-const nodeErrnoCodes: ReadonlySet<string> = new Set(["EACCES", "EPERM", "ENOENT", "ENOTDIR", "EROFS", "ENOSPC", "EEXIST"])
+const nodeErrnoCodes: ReadonlySet<string> = new Set([
+  "EACCES",
+  "EPERM",
+  "ENOENT",
+  "ENOTDIR",
+  "EROFS",
+  "ENOSPC",
+  "EEXIST"
+])
 
 export const classifyError = (cause: unknown): SqlErrorKind => {
   const code = primaryCode(cause)
@@ -140,11 +148,14 @@ export const classifyError = (cause: unknown): SqlErrorKind => {
   if (typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string") {
     if (nodeErrnoCodes.has(cause.code)) return "Io"
   }
-  const message = cause instanceof Error ? cause.message : String(cause)
+  const message = errorMessage(cause)
   for (const [pattern, kind] of messagePatterns) {
     if (pattern.test(message)) return kind
   }
   return "Unknown"
 }
 
-export const errorMessage = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
+export const errorMessage = (cause: unknown): string =>
+  typeof cause === "object" && cause !== null && "message" in cause && typeof cause.message === "string"
+    ? cause.message
+    : String(cause)

@@ -54,7 +54,8 @@ describe("resolveDataDir", () => {
     assert.equal(DataDir.resolveDataDir(all), "/srv/tyger")
     assert.equal(DataDir.resolveDataDir({ ...all, TYGER_TS_DATA_DIR: "" }), "/xdg/tyger-ts")
     assert.equal(DataDir.resolveDataDir({ HOME: "/home/u" }), "/home/u/.local/share/tyger-ts")
-    assert.equal(DataDir.resolveDataDir({ XDG_DATA_HOME: "relative", HOME: "/home/u" }), "/home/u/.local/share/tyger-ts")
+    const relativeXdg = { XDG_DATA_HOME: "relative", HOME: "/home/u" }
+    assert.equal(DataDir.resolveDataDir(relativeXdg), "/home/u/.local/share/tyger-ts")
     assert.equal(DataDir.resolveDataDir({}), undefined)
     assert.equal(DataDir.databasePath("/srv/tyger"), Path.join("/srv/tyger", "tyger.db"))
   })
@@ -122,7 +123,8 @@ describe("Store codespec versions", () => {
         dataDir,
         Effect.gen(function*() {
           const store = yield* Store
-          const given = { name: "ignored", version: 7, createdAt: "2000-01-01T00:00:00Z", ...job("x", { env: { A: "1" } }) }
+          const system = { name: "ignored", version: 7, createdAt: "2000-01-01T00:00:00Z" }
+          const given = { ...system, ...job("x", { env: { A: "1" } }) }
           const { codespec } = yield* store.putCodespec("plain", given, "k")
           assert.deepEqual(codespec.spec, job("x", { env: { A: "1" } }))
           assert.deepEqual((yield* store.getCodespec("plain")).spec, job("x", { env: { A: "1" } }))
@@ -287,7 +289,9 @@ const parseResults = <A>(results: ReadonlyArray<WorkerResult>): ReadonlyArray<A>
 const workers = 8
 
 describe("Store shared by several processes", () => {
-  test(`${workers} processes putting the same codespec on a fresh database agree on version 1`, { timeout: 120_000 }, () =>
+  const slow = { timeout: 120_000 }
+
+  test(`${workers} processes putting the same codespec on a fresh database agree on version 1`, slow, () =>
     withDataDir(async (dataDir) => {
       const results = parseResults<{ versions: Array<number>; distinct: number }>(
         await runWorkers(workers, dataDir, "shared")
@@ -310,9 +314,10 @@ describe("Store shared by several processes", () => {
       )
     }))
 
-  test(`${workers} processes putting different specs under one name get versions 1..${workers}`, { timeout: 120_000 }, () =>
+  test(`${workers} processes putting different specs under one name get versions 1..${workers}`, slow, () =>
     withDataDir(async (dataDir) => {
-      const results = parseResults<{ version: number; created: boolean }>(await runWorkers(workers, dataDir, "contend"))
+      type Contender = { version: number; created: boolean }
+      const results = parseResults<Contender>(await runWorkers(workers, dataDir, "contend"))
       assert.ok(results.every((result) => result.created))
       assert.deepEqual(
         results.map((result) => result.version).sort((a, b) => a - b),
