@@ -2,6 +2,8 @@ import { Context, DateTime, Effect, Layer, Schedule, Schema } from "effect"
 import * as DataDir from "./DataDir.ts"
 import * as Migrations from "./internal/migrations.ts"
 import * as Sqlite from "./internal/sqlite.ts"
+import { type BufferMethods, makeBufferMethods } from "./internal/storeBuffers.ts"
+import { DEFAULT_SOFT_DELETED_LIFETIME_MS } from "./BufferRecord.ts"
 import { fromDriver, StoreError } from "./StoreError.ts"
 
 export interface StoredCodespec {
@@ -29,6 +31,8 @@ export interface ListCodespecsOptions {
 export interface StoreOptions {
   readonly dataDir: string
   readonly busyTimeoutMillis?: number
+  /** How long a soft-deleted buffer stays restorable (Tyger's `buffers.softDeletedLifetime`). @default one day */
+  readonly softDeletedLifetimeMs?: number
 }
 
 export const defaultBusyTimeoutMillis = 10_000
@@ -49,7 +53,7 @@ export class Store extends Context.Service<Store, {
   readonly latestCodespecVersion: (name: string) => Effect.Effect<number | undefined, StoreError>
   /** The latest version of each codespec, sorted by name. */
   readonly listCodespecs: (options: ListCodespecsOptions) => Effect.Effect<ReadonlyArray<StoredCodespec>, StoreError>
-}>()("tyger-ts/engine/Store") {
+} & BufferMethods>()("tyger-ts/engine/Store") {
   /** Opens `<dataDir>/tyger.db` (creating and migrating it as needed) for the lifetime of the layer. */
   static readonly layer = (options: StoreOptions): Layer.Layer<Store, StoreError> => Layer.effect(Store, make(options))
 }
@@ -199,5 +203,6 @@ const make = Effect.fnUntraced(function*(options: StoreOptions) {
     return yield* Effect.forEach(rows, toStored(action))
   })
 
-  return Store.of({ putCodespec, getCodespec, latestCodespecVersion, listCodespecs })
+  const buffers = makeBufferMethods(connection, use, options.softDeletedLifetimeMs ?? DEFAULT_SOFT_DELETED_LIFETIME_MS)
+  return Store.of({ putCodespec, getCodespec, latestCodespecVersion, listCodespecs, ...buffers })
 })

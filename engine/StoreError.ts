@@ -3,6 +3,8 @@ import * as Sqlite from "./internal/sqlite.ts"
 
 export const StoreErrorReason = Schema.Literals([
   "NotFound",
+  /** A state check failed: an ETag mismatch, or a buffer not in the state the operation needs. */
+  "PreconditionFailed",
   "Busy",
   "Corrupt",
   "Io",

@@ -20,6 +20,22 @@ export const migrations: ReadonlyArray<Migration> = [
         PRIMARY KEY (name, version)
       ) STRICT;
     `
+  },
+  {
+    // Times are epoch milliseconds so that "expired" and "past its soft-deleted lifetime" are plain comparisons.
+    name: "0002_buffers",
+    sql: `
+      CREATE TABLE buffers (
+        id           TEXT    NOT NULL PRIMARY KEY,
+        created_at   INTEGER NOT NULL,
+        location     TEXT    NOT NULL,
+        tags         TEXT    NOT NULL CHECK (json_valid(tags)),
+        soft_deleted INTEGER NOT NULL DEFAULT 0 CHECK (soft_deleted IN (0, 1)),
+        expires_at   INTEGER
+      ) STRICT;
+      CREATE INDEX buffers_by_creation ON buffers (created_at DESC, id DESC);
+      CREATE INDEX buffers_by_expiry ON buffers (expires_at) WHERE expires_at IS NOT NULL;
+    `
   }
 ]
 
