@@ -3,6 +3,7 @@ import * as DataDir from "./DataDir.ts"
 import * as Migrations from "./internal/migrations.ts"
 import * as Sqlite from "./internal/sqlite.ts"
 import { type BufferMethods, makeBufferMethods } from "./internal/storeBuffers.ts"
+import { makeRunMethods, type RunMethods } from "./internal/storeRuns.ts"
 import { DEFAULT_SOFT_DELETED_LIFETIME_MS } from "./BufferRecord.ts"
 import { fromDriver, StoreError } from "./StoreError.ts"
 
@@ -53,7 +54,7 @@ export class Store extends Context.Service<Store, {
   readonly latestCodespecVersion: (name: string) => Effect.Effect<number | undefined, StoreError>
   /** The latest version of each codespec, sorted by name. */
   readonly listCodespecs: (options: ListCodespecsOptions) => Effect.Effect<ReadonlyArray<StoredCodespec>, StoreError>
-} & BufferMethods>()("tyger-ts/engine/Store") {
+} & BufferMethods & RunMethods>()("tyger-ts/engine/Store") {
   /** Opens `<dataDir>/tyger.db` (creating and migrating it as needed) for the lifetime of the layer. */
   static readonly layer = (options: StoreOptions): Layer.Layer<Store, StoreError> => Layer.effect(Store, make(options))
 }
@@ -204,5 +205,5 @@ const make = Effect.fnUntraced(function*(options: StoreOptions) {
   })
 
   const buffers = makeBufferMethods(connection, use, options.softDeletedLifetimeMs ?? DEFAULT_SOFT_DELETED_LIFETIME_MS)
-  return Store.of({ putCodespec, getCodespec, latestCodespecVersion, listCodespecs, ...buffers })
+  return Store.of({ putCodespec, getCodespec, latestCodespecVersion, listCodespecs, ...buffers, ...makeRunMethods(connection, use) })
 })

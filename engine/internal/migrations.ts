@@ -36,6 +36,32 @@ export const migrations: ReadonlyArray<Migration> = [
       CREATE INDEX buffers_by_creation ON buffers (created_at DESC, id DESC);
       CREATE INDEX buffers_by_expiry ON buffers (expires_at) WHERE expires_at IS NOT NULL;
     `
+  },
+  {
+    // `document` is the run as Tyger shows it (resolved inline codespecs, buffers, defaults); `plan` is what the
+    // provider realises. The monitor columns let any process tell whether a run's monitor is still alive.
+    name: "0003_runs",
+    sql: `
+      CREATE TABLE runs (
+        id              INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+        created_at      INTEGER NOT NULL,
+        status          TEXT    NOT NULL,
+        status_reason   TEXT,
+        running_count   INTEGER,
+        started_at      INTEGER,
+        finished_at     INTEGER,
+        tags            TEXT    NOT NULL CHECK (json_valid(tags)),
+        document        TEXT    NOT NULL CHECK (json_valid(document)),
+        plan            TEXT    NOT NULL CHECK (json_valid(plan)),
+        monitor_pid     INTEGER,
+        monitor_token   TEXT,
+        heartbeat_at    INTEGER,
+        logs_archived   INTEGER NOT NULL DEFAULT 0,
+        final           INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX runs_by_creation ON runs (created_at DESC, id DESC);
+      CREATE INDEX runs_unfinished ON runs (final) WHERE final = 0;
+    `
   }
 ]
 
