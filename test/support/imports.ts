@@ -82,7 +82,7 @@ export interface LayerRule {
 export const LAYER_RULES: ReadonlyArray<LayerRule> = [
   // dsl/ is pure: only itself and effect.
   { dir: "dsl/", internal: ["dsl/"], packages: ["effect"], builtins: false },
-  { dir: "engine/", internal: ["dsl/", "engine/"], packages: ["effect", "@effect/platform-node", "yaml"], builtins: true },
+  { dir: "engine/", internal: ["dsl/", "engine/"], packages: ["effect", "@effect/platform-node", "yaml", "@azure/storage-blob"], builtins: true },
   // Providers sit on top of the engine; they never see each other, the CLI or the stacks.
   {
     dir: "providers/docker/",
