@@ -99,7 +99,7 @@ describe("architecture", () => {
       "engine/bad.ts:1: imports ../cli/main.ts (engine/ may import only dsl/, engine/ inside the project)",
       "engine/bad.ts:2: imports ../providers/docker/index.ts (engine/ may import only dsl/, engine/ inside the project)",
       "engine/stack.ts:1: imports ../stacks/s.ts (engine/ may import only dsl/, engine/ inside the project)",
-      "engine/stack.ts:2: imports clipanion (engine/ may import only the packages effect, @effect/platform-node, yaml)",
+      "engine/stack.ts:2: imports clipanion (engine/ may import only the packages effect, @effect/platform-node, yaml, @azure/storage-blob)",
       "providers/docker/bad.ts:1: imports ../kubernetes/k.ts (providers/docker/ may import only dsl/, engine/, providers/docker/ inside the project)",
       "providers/docker/bad.ts:2: imports ../../cli/main.ts (providers/docker/ may import only dsl/, engine/, providers/docker/ inside the project)",
       "providers/kubernetes/bad.ts:1: imports kubernetes-models/v1 (providers/kubernetes/ may import only the packages effect, @effect/platform-node, @pulumi/*)",
