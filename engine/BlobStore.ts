@@ -45,12 +45,16 @@ export interface Blob extends BlobProperties {
 export interface Container {
   readonly id: string
   readonly write: boolean
-  /** Fails with `BlobExists` if the blob is there already (two racing writers: exactly one wins). */
+  /**
+   * Fails with `BlobExists` if the blob is there already (two racing writers: exactly one wins). `body` may be a view
+   * of a SharedArrayBuffer, and its memory is reused once the put has completed: read it during the put only.
+   */
   readonly putBlob: (
     path: string,
     body: Uint8Array,
     options: { readonly contentMd5: string; readonly metadata?: { readonly [key: string]: string } }
   ) => Effect.Effect<void, BlobStoreError>
+  /** The body belongs to the caller, who may transfer its memory to another thread. */
   readonly getBlob: (path: string) => Effect.Effect<Blob, BlobStoreError>
   readonly headBlob: (path: string) => Effect.Effect<BlobProperties, BlobStoreError>
 }
