@@ -9,5 +9,10 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   process.stdout.write(`tyger version ${VERSION}\n`)
 } else {
   const Cli = await import("./Cli.ts")
-  process.exitCode = await Cli.run(argv, { cwd: process.cwd() })
+  const code = await Cli.run(argv, { cwd: process.cwd() })
+  // Exit explicitly, as Tyger does: a transfer stopped while stdin is still open leaves a thread blocked reading it,
+  // and the runtime would wait for it forever. Output already written to pipes is flushed first.
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write("", () => resolve()))
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+  process.exit(code)
 }
