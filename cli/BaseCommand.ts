@@ -1,6 +1,6 @@
 import { type BaseContext, Command, Option } from "clipanion"
 import type { Effect } from "effect"
-import type { Services } from "./runtime.ts"
+import type { BufferServices, Services } from "./runtime.ts"
 
 /** clipanion's context plus what the CLI needs from the process that started it. */
 export interface TygerContext extends BaseContext {
@@ -50,18 +50,28 @@ export abstract class BaseCommand extends Command<TygerContext> {
     return 1
   }
 
+  private environment() {
+    return {
+      stdout: this.context.stdout,
+      stderr: this.context.stderr,
+      env: this.context.env,
+      cwd: this.context.cwd ?? process.cwd()
+    }
+  }
+
+  private globals() {
+    return { logLevel: this.logLevel, logFormat: this.logFormat, proxy: this.proxy, dataDir: this.dataDir }
+  }
+
   /** Runs a command's program on the runtime built from the persistent flags and the environment. */
   protected async runProgram(program: Effect.Effect<void, unknown, Services>): Promise<number> {
     const runtime = await import("./runtime.ts")
-    return runtime.run(
-      program,
-      {
-        stdout: this.context.stdout,
-        stderr: this.context.stderr,
-        env: this.context.env,
-        cwd: this.context.cwd ?? process.cwd()
-      },
-      { logLevel: this.logLevel, logFormat: this.logFormat, proxy: this.proxy, dataDir: this.dataDir }
-    )
+    return runtime.run(program, this.environment(), this.globals())
+  }
+
+  /** {@link runProgram} for `tyger buffer …` programs: the runtime also has the buffer services. */
+  protected async runBufferProgram(program: Effect.Effect<void, unknown, BufferServices>): Promise<number> {
+    const runtime = await import("./runtime.ts")
+    return runtime.runWithBuffers(program, this.environment(), this.globals())
   }
 }

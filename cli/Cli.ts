@@ -2,6 +2,18 @@ import { Cli, type Command } from "clipanion"
 import type { Writable } from "node:stream"
 import * as Argv from "./argv.ts"
 import type { TygerContext } from "./BaseCommand.ts"
+import { BufferCommand } from "./commands/buffer.ts"
+import { BufferAccessCommand } from "./commands/buffer/access.ts"
+import { BufferCreateCommand } from "./commands/buffer/create.ts"
+import { BufferDeleteCommand } from "./commands/buffer/delete.ts"
+import { BufferGenCommand } from "./commands/buffer/gen.ts"
+import { BufferListCommand } from "./commands/buffer/list.ts"
+import { BufferPurgeCommand } from "./commands/buffer/purge.ts"
+import { BufferReadCommand } from "./commands/buffer/read.ts"
+import { BufferRestoreCommand } from "./commands/buffer/restore.ts"
+import { BufferSetCommand } from "./commands/buffer/set.ts"
+import { BufferShowCommand } from "./commands/buffer/show.ts"
+import { BufferWriteCommand } from "./commands/buffer/write.ts"
 import { CodespecCommand } from "./commands/codespec.ts"
 import { CodespecCreateCommand } from "./commands/codespec/create.ts"
 import { CodespecListCommand } from "./commands/codespec/list.ts"
@@ -20,6 +32,18 @@ export const commands = [
   CodespecCreateCommand,
   CodespecShowCommand,
   CodespecListCommand,
+  BufferCommand,
+  BufferCreateCommand,
+  BufferAccessCommand,
+  BufferReadCommand,
+  BufferWriteCommand,
+  BufferGenCommand,
+  BufferShowCommand,
+  BufferSetCommand,
+  BufferListCommand,
+  BufferDeleteCommand,
+  BufferRestoreCommand,
+  BufferPurgeCommand,
   PlanCommand
 ]
 

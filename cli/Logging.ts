@@ -1,6 +1,7 @@
 import { Layer, Logger, References } from "effect"
 import type * as LogLevel from "effect/LogLevel"
 import { rfc3339Nano } from "./output/goTime.ts"
+import { goQuote } from "./pflag.ts"
 
 /** Tyger's `--log-level` / `--log-format` on Effect's logger: logs go to stderr in zerolog's shapes. */
 export const LEVELS = ["trace", "debug", "info", "warn", "error"] as const
@@ -32,15 +33,33 @@ const ABBREVIATION: { readonly [L in LogLevel.LogLevel]: string } = {
 const text = (message: unknown): string =>
   (Array.isArray(message) ? message : [message]).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ")
 
+/**
+ * Log annotations are zerolog's fields (`Effect.annotateLogs("error", message)` is `.Err(err)`): in the console
+ * format `error` comes first and the others sorted, values quoted as Go's strconv.Quote when zerolog would.
+ */
+const fieldsOf = (options: Logger.Options<unknown>): ReadonlyArray<readonly [string, string]> => {
+  const annotations = options.fiber.getRef(References.CurrentLogAnnotations)
+  return Object.keys(annotations)
+    .sort((a, b) => (a === "error" ? -1 : b === "error" ? 1 : a < b ? -1 : a > b ? 1 : 0))
+    .map((key) => [key, text(annotations[key])] as const)
+}
+
+// zerolog's needsQuote: control characters, non-ASCII, space, backslash and double quote.
+const needsQuote = (value: string): boolean => /[^\x21-\x7e]|[\\"]/.test(value)
+
 const render = (format: Format, options: Logger.Options<unknown>): string => {
+  const fields = fieldsOf(options)
   if (format === "json") {
+    // zerolog writes fields in the order given, its timestamp hook and the message last.
     return JSON.stringify({
       level: options.logLevel.toLowerCase(),
+      ...Object.fromEntries(fields),
       time: rfc3339Nano(options.date),
       message: text(options.message)
     }) + "\n"
   }
-  return `${options.date.toISOString()} ${ABBREVIATION[options.logLevel]} ${text(options.message)}\n`
+  const suffix = fields.map(([key, value]) => ` ${key}=${needsQuote(value) ? goQuote(value) : value}`).join("")
+  return `${options.date.toISOString()} ${ABBREVIATION[options.logLevel]} ${text(options.message)}${suffix}\n`
 }
 
 export const layer = (options: {

@@ -2,8 +2,11 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import * as Path from "node:path"
 import type { Writable } from "node:stream"
+import { BlobStore } from "../engine/BlobStore.ts"
+import { Buffers } from "../engine/Buffers.ts"
 import type { CodespecCatalog } from "../engine/CodespecCatalog.ts"
 import * as DataDir from "../engine/DataDir.ts"
+import * as LocalBlobStore from "../engine/LocalBlobStore.ts"
 import { Store } from "../engine/Store.ts"
 import * as StoreCodespecCatalog from "../engine/StoreCodespecCatalog.ts"
 import { CliError } from "./CliError.ts"
@@ -16,6 +19,9 @@ import * as Pflag from "./pflag.ts"
  * layers, and the command's program runs on a ManagedRuntime built from them. Failures become `Error: ...` lines.
  */
 export type Services = NodeServices.NodeServices | Store | CodespecCatalog | CliIo
+
+/** What `tyger buffer …` programs get on top: buffer metadata and data (see {@link runWithBuffers}). */
+export type BufferServices = Services | Buffers
 
 export interface Environment {
   readonly stdout: Writable
@@ -61,14 +67,17 @@ const readConfig = (environment: Environment, globals: GlobalOptions): Pflag.Par
 
 const write = (stream: Writable) => (text: string) => Effect.sync(() => void stream.write(text))
 
-const layer = (config: Config, environment: Environment) => {
-  const store: Layer.Layer<Store, unknown> = config.dataDir === undefined
-    ? Layer.effect(Store, Effect.fail(new CliError({
-      reason: "Configuration",
-      messages: ["cannot determine the data directory: set TYGER_TS_DATA_DIR or HOME, or pass --data-dir"]
-    })))
-    : Store.layer({ dataDir: config.dataDir })
-  return Layer.mergeAll(
+const missingDataDir = () =>
+  new CliError({
+    reason: "Configuration",
+    messages: ["cannot determine the data directory: set TYGER_TS_DATA_DIR or HOME, or pass --data-dir"]
+  })
+
+const storeLayer = (config: Config): Layer.Layer<Store, unknown> =>
+  config.dataDir === undefined ? Layer.effect(Store, Effect.fail(missingDataDir())) : Store.layer({ dataDir: config.dataDir })
+
+const layer = (config: Config, environment: Environment, store: Layer.Layer<Store, unknown>) =>
+  Layer.mergeAll(
     NodeServices.layer,
     StoreCodespecCatalog.layer.pipe(Layer.provideMerge(store)),
     Layer.succeed(CliIo, CliIo.of({
@@ -83,6 +92,40 @@ const layer = (config: Config, environment: Environment) => {
       write: (line) => void environment.stderr.write(line)
     })
   )
+
+/** Where buffer data lives: `TYGER_TS_BUFFER_STORAGE` (`local`, the default, or `azure`), read once here. */
+type BufferStorage =
+  | { readonly kind: "local" }
+  | { readonly kind: "azure"; readonly connectionString: string; readonly location: string }
+
+export const DEFAULT_AZURE_LOCATION = "azure"
+
+const readBufferStorage = (env: Environment["env"]): Pflag.Parsed<BufferStorage> => {
+  const kind = env["TYGER_TS_BUFFER_STORAGE"] ?? ""
+  if (kind === "" || kind === "local") return { ok: true, value: { kind: "local" } }
+  if (kind !== "azure") {
+    return { ok: false, error: `TYGER_TS_BUFFER_STORAGE must be 'local' or 'azure', not '${kind}'` }
+  }
+  const connectionString = env["AZURE_STORAGE_CONNECTION_STRING"] ?? ""
+  if (connectionString === "") {
+    return { ok: false, error: "TYGER_TS_BUFFER_STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING" }
+  }
+  const location = env["TYGER_TS_BUFFER_LOCATION"] ?? ""
+  return { ok: true, value: { kind: "azure", connectionString, location: location === "" ? DEFAULT_AZURE_LOCATION : location } }
+}
+
+// The Azure SDK is loaded only when it is used: it costs more start-up time than the rest of the CLI.
+const blobStoreLayer = (storage: BufferStorage, config: Config): Layer.Layer<BlobStore, unknown> => {
+  if (storage.kind === "azure") {
+    const { connectionString, location } = storage
+    return Layer.unwrap(Effect.map(
+      Effect.promise(() => import("../engine/AzureBlobStore.ts")),
+      (Azure) => Azure.layer({ connectionString, location })
+    ))
+  }
+  return config.dataDir === undefined
+    ? Layer.effect(BlobStore, Effect.fail(missingDataDir()))
+    : LocalBlobStore.layer({ dataDir: config.dataDir })
 }
 
 const tagOf = (u: unknown): string | undefined =>
@@ -100,6 +143,14 @@ export const errorLines = (error: unknown): ReadonlyArray<string> => {
   switch (tagOf(error)) {
     case "CliError":
       return (error as CliError).messages
+    case "LoggedFatal":
+      // Already reported as Tyger's `FTL` log line.
+      return []
+    case "BuffersError": {
+      // Failures Tyger's CLI would get from its server print as `<code>: <message>`.
+      const { code, message } = error as { readonly code: string | undefined; readonly message: string }
+      return [code === undefined ? message : `${code}: ${message}`]
+    }
     case "PlanCompileError":
       return (error as { readonly problems: ReadonlyArray<FileProblem> }).problems.map(located)
     case "TygerFileError": {
@@ -129,6 +180,24 @@ export const writeErrors = (stream: Writable, lines: ReadonlyArray<string>): voi
   for (const line of lines) stream.write(`Error: ${line}\n`)
 }
 
+const execute = async <R>(
+  program: Effect.Effect<void, unknown, R>,
+  services: Layer.Layer<R, unknown>,
+  environment: Environment,
+  config: Config
+): Promise<number> => {
+  const runtime = ManagedRuntime.make(services)
+  try {
+    const dataDir = config.dataDir ?? "(none)"
+    const exit = await runtime.runPromiseExit(Effect.logDebug(`data directory: ${dataDir}`).pipe(Effect.andThen(program)))
+    if (Exit.isSuccess(exit)) return 0
+    writeErrors(environment.stderr, causeLines(exit.cause))
+    return 1
+  } finally {
+    await runtime.dispose()
+  }
+}
+
 /** Runs one command's program; resolves with the process exit code (0 or 1, as Tyger). */
 export const run = async (
   program: Effect.Effect<void, unknown, Services>,
@@ -140,14 +209,26 @@ export const run = async (
     writeErrors(environment.stderr, [config.error])
     return 1
   }
-  const runtime = ManagedRuntime.make(layer(config.value, environment))
-  try {
-    const dataDir = config.value.dataDir ?? "(none)"
-    const exit = await runtime.runPromiseExit(Effect.logDebug(`data directory: ${dataDir}`).pipe(Effect.andThen(program)))
-    if (Exit.isSuccess(exit)) return 0
-    writeErrors(environment.stderr, causeLines(exit.cause))
+  return execute(program, layer(config.value, environment, storeLayer(config.value)), environment, config.value)
+}
+
+/**
+ * {@link run} with the buffer services. Only buffer commands build them, so a misconfigured buffer backend never
+ * gets in the way of the others.
+ */
+export const runWithBuffers = async (
+  program: Effect.Effect<void, unknown, BufferServices>,
+  environment: Environment,
+  globals: GlobalOptions
+): Promise<number> => {
+  const config = readConfig(environment, globals)
+  const storage = config.ok ? readBufferStorage(environment.env) : config
+  if (!config.ok || !storage.ok) {
+    writeErrors(environment.stderr, [!config.ok ? config.error : !storage.ok ? storage.error : ""])
     return 1
-  } finally {
-    await runtime.dispose()
   }
+  // One Store layer for both: layers are shared by reference, so the database is opened once.
+  const store = storeLayer(config.value)
+  const buffers = Buffers.layer.pipe(Layer.provide(blobStoreLayer(storage.value, config.value)), Layer.provide(store))
+  return execute(program, Layer.merge(layer(config.value, environment, store), buffers), environment, config.value)
 }

@@ -14,10 +14,16 @@ export class PlanCommand extends BaseCommand {
 
       Every problem is reported, one \`Error:\` line each. With \`--provider\`, features the provider cannot realise are
       problems too.
+
+      With \`--provider kubernetes --format yaml\` the Kubernetes objects that would be applied are printed instead, as
+      one multi-document YAML stream: per run a Secret with the buffers' access URLs, the workers' headless Service
+      and StatefulSet, and a Job (a CronJob for a scheduled run). \`--namespace\` and \`--image\` (the image of the
+      helper containers) go into them. The plan itself is printed with \`--format json\`, or as YAML without a provider.
     `,
     examples: [
       ["Print the plan of a workflow module", "$0 plan workflow.ts"],
-      ["Check that a run file can run on Docker, as YAML", "$0 plan run.yaml --provider docker --format yaml"]
+      ["Check that a run file can run on Docker, as YAML", "$0 plan run.yaml --provider docker --format yaml"],
+      ["Print the Kubernetes manifests of a workflow", "$0 plan workflow.ts --provider kubernetes --format yaml --namespace tyger"]
     ]
   })
 
@@ -26,10 +32,23 @@ export class PlanCommand extends BaseCommand {
     description: "Refuse what this provider cannot run: 'docker' or 'kubernetes'."
   })
 
+  namespace = Option.String("--namespace", {
+    description: "With --provider kubernetes --format yaml: the manifests' namespace (default 'default')."
+  })
+  image = Option.String("--image", {
+    description: "With --provider kubernetes --format yaml: the tyger-ts image of the helper containers."
+  })
+
   positionals = Option.Rest({ name: "FILE" })
 
   override async execute(): Promise<number> {
     const { plan } = await import("../programs/plan.ts")
-    return this.runProgram(plan({ positionals: this.positionals, format: this.format, provider: this.provider }))
+    return this.runProgram(plan({
+      positionals: this.positionals,
+      format: this.format,
+      provider: this.provider,
+      namespace: this.namespace,
+      image: this.image
+    }))
   }
 }

@@ -6,19 +6,30 @@ import * as Workflow from "../../dsl/Workflow.ts"
 import * as Compiler from "../../engine/Compiler.ts"
 import * as Plan from "../../engine/Plan.ts"
 import * as TygerYaml from "../../engine/TygerYaml.ts"
+import { manifests } from "../../providers/kubernetes/manifests.ts"
+import * as KubernetesYaml from "../../providers/kubernetes/Yaml.ts"
 import { invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Pflag from "../pflag.ts"
 import { capabilitiesOf, PROVIDERS } from "../providerCapabilities.ts"
+import { VERSION } from "../version.ts"
 import * as WorkflowModule from "./workflowModule.ts"
 
 export interface PlanInput {
   readonly positionals: ReadonlyArray<string>
   readonly format: string | undefined
   readonly provider: string | undefined
+  /** Namespace of the Kubernetes manifests (`--provider kubernetes --format yaml`). @default "default" */
+  readonly namespace?: string | undefined
+  /** This package's image for the manifests' helper containers. @default {@link DEFAULT_IMAGE} */
+  readonly image?: string | undefined
 }
 
+/** The image the manifests' helper containers run when `--image` is not given; no image is published for it. */
+export const DEFAULT_IMAGE = `tyger-ts:${VERSION}`
+
 const FORMATS = ["json", "yaml"] as const
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 const MAX_RUN_NAME = 52
 
 /** A run file's run is named after the file: `nightly_report.yaml` → `nightly-report`. */
@@ -48,6 +59,10 @@ export const plan = Effect.fn("plan")(function*(input: PlanInput) {
     ? undefined
     : Pflag.enumValue(Pflag.flagLabel("provider"), input.provider, PROVIDERS)
   if (provider !== undefined && !provider.ok) return yield* invalidArguments(provider.error)
+  if (input.namespace !== undefined && !(NAMESPACE.test(input.namespace) && input.namespace.length <= 63)) {
+    return yield* invalidArguments(Pflag.invalidArgument(input.namespace, Pflag.flagLabel("namespace"),
+      "must be a DNS-1123 label (lower case alphanumeric characters or '-', at most 63)"))
+  }
   const [file, ...extra] = input.positionals
   if (file === undefined || extra.length > 0) {
     return yield* invalidArguments(`accepts 1 arg(s), received ${input.positionals.length}`)
@@ -58,5 +73,11 @@ export const plan = Effect.fn("plan")(function*(input: PlanInput) {
     provider === undefined ? {} : { capabilities: capabilitiesOf[provider.value], provider: provider.value }
   )
   const io = yield* CliIo
+  if (format.value === "yaml" && provider?.value === "kubernetes") {
+    // What `kubectl apply -f -` (or the Pulumi component) would apply; the plan itself stays reachable as JSON, or
+    // as YAML without a provider.
+    const objects = manifests(compiled, { namespace: input.namespace ?? "default", image: input.image ?? DEFAULT_IMAGE })
+    return yield* io.out(KubernetesYaml.toYaml(objects))
+  }
   yield* io.out(format.value === "json" ? Plan.toJsonString(compiled) : TygerYaml.stringify(Plan.encode(compiled)))
 })
