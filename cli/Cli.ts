@@ -13,6 +13,7 @@ import { BufferReadCommand } from "./commands/buffer/read.ts"
 import { BufferRestoreCommand } from "./commands/buffer/restore.ts"
 import { BufferSetCommand } from "./commands/buffer/set.ts"
 import { BufferShowCommand } from "./commands/buffer/show.ts"
+import { BufferSidecarCommand } from "./commands/buffer/sidecar.ts"
 import { BufferWriteCommand } from "./commands/buffer/write.ts"
 import { CodespecCommand } from "./commands/codespec.ts"
 import { CodespecCreateCommand } from "./commands/codespec/create.ts"
@@ -20,6 +21,7 @@ import { CodespecListCommand } from "./commands/codespec/list.ts"
 import { CodespecShowCommand } from "./commands/codespec/show.ts"
 import { HelpCommand } from "./commands/help.ts"
 import { PlanCommand } from "./commands/plan.ts"
+import { RunWaitForWorkersCommand } from "./commands/run/wait-for-workers.ts"
 import { VersionCommand } from "./commands/version.ts"
 import { VERSION } from "./version.ts"
 
@@ -44,6 +46,8 @@ export const commands = [
   BufferDeleteCommand,
   BufferRestoreCommand,
   BufferPurgeCommand,
+  BufferSidecarCommand,
+  RunWaitForWorkersCommand,
   PlanCommand
 ]
 
