@@ -1,6 +1,6 @@
 import { type BaseContext, Command, Option } from "clipanion"
 import type { Effect } from "effect"
-import type { BufferServices, Services } from "./runtime.ts"
+import type { BufferServices, MonitorMode, RunServices, Services } from "./runtime.ts"
 
 /** clipanion's context plus what the CLI needs from the process that started it. */
 export interface TygerContext extends BaseContext {
@@ -73,5 +73,11 @@ export abstract class BaseCommand extends Command<TygerContext> {
   protected async runBufferProgram(program: Effect.Effect<void, unknown, BufferServices>): Promise<number> {
     const runtime = await import("./runtime.ts")
     return runtime.runWithBuffers(program, this.environment(), this.globals())
+  }
+
+  /** {@link runProgram} for `tyger run …` programs: the runtime also has the runs engine, with `monitors`. */
+  protected async runRunProgram(program: Effect.Effect<void, unknown, RunServices>, monitors: MonitorMode): Promise<number> {
+    const runtime = await import("./runtime.ts")
+    return runtime.runWithRuns(program, this.environment(), this.globals(), monitors)
   }
 }

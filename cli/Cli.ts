@@ -21,7 +21,18 @@ import { CodespecListCommand } from "./commands/codespec/list.ts"
 import { CodespecShowCommand } from "./commands/codespec/show.ts"
 import { HelpCommand } from "./commands/help.ts"
 import { PlanCommand } from "./commands/plan.ts"
+import { RunCommand } from "./commands/run.ts"
+import { RunCancelCommand } from "./commands/run/cancel.ts"
+import { RunCountsCommand } from "./commands/run/counts.ts"
+import { RunCreateCommand } from "./commands/run/create.ts"
+import { RunExecCommand } from "./commands/run/exec.ts"
+import { RunListCommand } from "./commands/run/list.ts"
+import { RunLogsCommand } from "./commands/run/logs.ts"
+import { RunMonitorCommand } from "./commands/run/monitor.ts"
+import { RunSetCommand } from "./commands/run/set.ts"
+import { RunShowCommand } from "./commands/run/show.ts"
 import { RunWaitForWorkersCommand } from "./commands/run/wait-for-workers.ts"
+import { RunWatchCommand } from "./commands/run/watch.ts"
 import { VersionCommand } from "./commands/version.ts"
 import { VERSION } from "./version.ts"
 
@@ -47,6 +58,17 @@ export const commands = [
   BufferRestoreCommand,
   BufferPurgeCommand,
   BufferSidecarCommand,
+  RunCommand,
+  RunCreateCommand,
+  RunExecCommand,
+  RunShowCommand,
+  RunWatchCommand,
+  RunLogsCommand,
+  RunListCommand,
+  RunSetCommand,
+  RunCountsCommand,
+  RunCancelCommand,
+  RunMonitorCommand,
   RunWaitForWorkersCommand,
   PlanCommand
 ]

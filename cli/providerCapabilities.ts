@@ -1,26 +1,20 @@
 import type * as Plan from "../engine/Plan.ts"
+import * as DockerProvider from "../providers/docker/DockerProvider.ts"
+import { CAPABILITIES as KUBERNETES } from "../providers/kubernetes/Capabilities.ts"
 
 /**
- * What each provider can realise, for `tyger plan --provider`. These belong to the providers and move there once
- * they exist; the CLI only needs them to ask `compile` for a plan the chosen provider can run.
+ * What each provider can realise, for `tyger plan --provider`: the providers' own lists, so a plan is refused exactly
+ * when the provider would refuse the run.
+ *
+ * Docker's GPU support depends on the engine (the NVIDIA runtime), which an offline plan cannot ask; it is assumed
+ * here, and checked again when the run is created.
  */
 export const DOCKER_CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>([
-  "DistributedRuns",
-  "Gpu",
-  "Sockets",
-  "EphemeralBuffers",
-  "JobReplicas"
+  ...DockerProvider.BASE_CAPABILITIES,
+  "Gpu"
 ])
 
-export const KUBERNETES_CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>([
-  "DistributedRuns",
-  "Gpu",
-  "Sockets",
-  "NodePools",
-  "Identities",
-  "Schedules",
-  "JobReplicas"
-])
+export const KUBERNETES_CAPABILITIES: ReadonlySet<Plan.Capability> = KUBERNETES
 
 export const PROVIDERS = ["docker", "kubernetes"] as const
 export type Provider = (typeof PROVIDERS)[number]

@@ -7,6 +7,7 @@ import { Buffers } from "../engine/Buffers.ts"
 import type { CodespecCatalog } from "../engine/CodespecCatalog.ts"
 import * as DataDir from "../engine/DataDir.ts"
 import * as LocalBlobStore from "../engine/LocalBlobStore.ts"
+import type { Runs } from "../engine/Runs.ts"
 import { Store } from "../engine/Store.ts"
 import * as StoreCodespecCatalog from "../engine/StoreCodespecCatalog.ts"
 import { CliError } from "./CliError.ts"
@@ -22,6 +23,15 @@ export type Services = NodeServices.NodeServices | Store | CodespecCatalog | Cli
 
 /** What `tyger buffer …` programs get on top: buffer metadata and data (see {@link runWithBuffers}). */
 export type BufferServices = Services | Buffers
+
+/** What `tyger run …` programs get on top: the runs engine on the Docker provider (see {@link runWithRuns}). */
+export type RunServices = BufferServices | Runs
+
+/**
+ * How a created run is supervised: by a detached `tyger run monitor` process (`run create`: the run outlives the
+ * command), or by a fiber of this process (`run exec`, which waits for the run anyway, and the read-only commands).
+ */
+export type MonitorMode = "detached" | "inProcess"
 
 export interface Environment {
   readonly stdout: Writable
@@ -231,4 +241,52 @@ export const runWithBuffers = async (
   const store = storeLayer(config.value)
   const buffers = Buffers.layer.pipe(Layer.provide(blobStoreLayer(storage.value, config.value)), Layer.provide(store))
   return execute(program, Layer.merge(layer(config.value, environment, store), buffers), environment, config.value)
+}
+
+/**
+ * {@link run} with the buffer services and the runs engine: Store, blob store, Buffers, the Docker engine client
+ * (`DOCKER_HOST`, read here once), the Docker provider, the log archive and a monitor launcher. Only run commands
+ * build them, and the provider's modules are loaded only then.
+ */
+export const runWithRuns = async (
+  program: Effect.Effect<void, unknown, RunServices>,
+  environment: Environment,
+  globals: GlobalOptions,
+  monitors: MonitorMode
+): Promise<number> => {
+  const config = readConfig(environment, globals)
+  const storage = config.ok ? readBufferStorage(environment.env) : config
+  if (!config.ok || !storage.ok) {
+    writeErrors(environment.stderr, [!config.ok ? config.error : !storage.ok ? storage.error : ""])
+    return 1
+  }
+  const dataDir = config.value.dataDir
+  if (dataDir === undefined) {
+    writeErrors(environment.stderr, missingDataDir().messages)
+    return 1
+  }
+  const [RunsModule, RunLogArchive, MonitorLauncher, DockerClient, DockerProvider, MonitorProcess] = await Promise.all([
+    import("../engine/Runs.ts"),
+    import("../engine/RunLogArchive.ts"),
+    import("../engine/MonitorLauncher.ts"),
+    import("../providers/docker/DockerClient.ts"),
+    import("../providers/docker/DockerProvider.ts"),
+    import("./MonitorProcess.ts")
+  ])
+  const store = storeLayer(config.value)
+  const buffers = Buffers.layer.pipe(Layer.provide(blobStoreLayer(storage.value, config.value)), Layer.provide(store))
+  const docker = DockerClient.DockerClient.layer({ host: environment.env["DOCKER_HOST"] })
+  const provider = DockerProvider.layer({ dataDir }).pipe(Layer.provide(docker), Layer.provide(buffers))
+  const launcher = monitors === "detached"
+    ? MonitorProcess.layer({ dataDir, env: environment.env })
+    : MonitorLauncher.MonitorLauncher.inProcess
+  const runs = RunsModule.Runs.layer.pipe(
+    Layer.provide(provider),
+    Layer.provide(launcher),
+    Layer.provide(RunLogArchive.RunLogArchive.layer({ dataDir })),
+    Layer.provide(buffers),
+    Layer.provide(store)
+  )
+  const services = Layer.mergeAll(layer(config.value, environment, store), buffers, runs)
+  return execute(program, services, environment, config.value)
 }

@@ -1,4 +1,5 @@
 import { Context, type Effect, Schema, type Stream } from "effect"
+import type { ByteSink } from "./BufferReader.ts"
 import type * as Plan from "./Plan.ts"
 import type { Status } from "./RunRecord.ts"
 
@@ -25,6 +26,30 @@ export interface RunRequest {
   readonly buffers: { readonly [parameter: string]: string }
   /** Pull missing images (Tyger's `--pull`); otherwise a missing image fails the run before it is created. */
   readonly pull: boolean
+  /**
+   * Only for a monitor hosted by the process that also writes an input buffer or reads an output buffer (`run exec`):
+   * the same bytes go straight to or from the program's pipe instead of a second trip through the buffer store, so
+   * each byte is hashed once per buffer. The buffers are still written in full.
+   */
+  readonly local?: LocalStreams
+}
+
+/** The bytes a caller is writing to an input buffer, offered to the input's pipe as they are written. */
+export interface LocalFeed {
+  /**
+   * Writes each chunk to `sink` in order, resolving when the caller's data has ended and all of it was written, and
+   * rejecting if the caller's data failed (the buffer is then failed too). A rejected `sink.write` stops the feed:
+   * later chunks are dropped.
+   */
+  readonly drainTo: (sink: ByteSink) => Promise<void>
+  /** The pipe will never take the data (the program exited without reading it): chunks are dropped from now on. */
+  readonly discard: () => void
+}
+
+export interface LocalStreams {
+  readonly inputs: { readonly [parameter: string]: LocalFeed }
+  /** Every byte the program writes to the output's pipe, as it is being written to the buffer. */
+  readonly outputs: { readonly [parameter: string]: ByteSink }
 }
 
 /** A change the provider observed while supervising a run. */

@@ -1,106 +1,66 @@
-import { Context, Duration, Effect, Layer, Result, Schedule, Schema, Stream } from "effect"
+import { Context, Duration, Effect, Layer, Schedule, Stream } from "effect"
 import { randomUUID } from "node:crypto"
-import * as CodespecSpec from "../dsl/CodespecSpec.ts"
-import * as TimeSpan from "../dsl/TimeSpan.ts"
 import type * as Run from "../dsl/Run.ts"
-import * as Workflow from "../dsl/Workflow.ts"
-import { Buffers } from "./Buffers.ts"
-import * as Compiler from "./Compiler.ts"
+import type { BlobStoreError } from "./BlobStore.ts"
+import type { BufferError } from "./BufferError.ts"
+import { Buffers, type BuffersError } from "./Buffers.ts"
+import { type CreateOptions, createRecord, plan, RunsError } from "./internal/runCreate.ts"
 import { MonitorLauncher } from "./MonitorLauncher.ts"
-import type * as Plan from "./Plan.ts"
-import * as PlanSchema from "./Plan.ts"
-import { type LogLine, type LogOptions, Provider } from "./Provider.ts"
-import * as RunDocument from "./RunDocument.ts"
-import { RunLogArchive } from "./RunLogArchive.ts"
+import type { PlanCompileError } from "./PlanCompileError.ts"
+import { type LogLine, type LogOptions, Provider, type ProviderError } from "./Provider.ts"
+import * as RunExec from "./RunExec.ts"
+import { RunLogArchive, type RunLogArchiveError } from "./RunLogArchive.ts"
 import * as RunMonitor from "./RunMonitor.ts"
 import { isTerminal, type RunFilter, type RunRecord } from "./RunRecord.ts"
 import { Store } from "./Store.ts"
+import type { StoreError } from "./StoreError.ts"
 
-/** Why a run could not be created or found, with Tyger's messages where Tyger has them. */
-export class RunsError extends Schema.TaggedError<RunsError>()("RunsError", {
-  reason: Schema.Literals(["NotFound", "BufferNotFound", "Unsupported", "InvalidInput"]),
-  message: Schema.String
-}) {}
+export { type CreateOptions, RunsError }
+export { CANCELED_BY_USER, type ExecOptions, ExecOutputError, RunFailedError } from "./RunExec.ts"
 
-export const CANCELED_BY_USER = "Canceled by user"
+/** Everything that can go wrong creating, reading or running a run. */
+export type RunsFailure =
+  | RunsError
+  | PlanCompileError
+  | ProviderError
+  | StoreError
+  | BuffersError
+  | BufferError
+  | BlobStoreError
+  | RunLogArchiveError
+
 const WATCH_POLL = Duration.millis(250)
-
-export interface CreateOptions {
-  /** Pull missing images first (Tyger's `--pull`); progress lines go to `onProgress`. */
-  readonly pull?: boolean
-  readonly onProgress?: (line: string) => Effect.Effect<void>
-}
-
-const DEFAULT_RUN_NAME = "run"
-
-/** Named DSL codespecs are published to the store as `codespec create` would; stored ones keep their version. */
-const publishCodespecs = Effect.fnUntraced(function*(plan: Plan.Plan) {
-  const store = yield* Store
-  const origins = new Map<string, RunDocument.CodespecOrigin>()
-  for (const codespec of plan.codespecs) {
-    if (codespec.name === undefined) continue
-    const stored = codespec.version === undefined
-      ? (yield* store.putCodespec(codespec.name, CodespecSpec.toJson(codespec.spec), CodespecSpec.canonicalKey(codespec.spec))).codespec
-      : yield* store.getCodespec(codespec.name, codespec.version)
-    origins.set(codespec.id, { name: stored.name, version: stored.version, createdAt: stored.createdAt })
-  }
-  return origins
-})
-
-/** Every parameter bound to a buffer id: given ids must exist, missing ones are created (tagged `bufferName`). */
-const bindBuffers = Effect.fnUntraced(function*(plan: Plan.Plan, run: Plan.Run) {
-  const buffers = yield* Buffers
-  const bound: Record<string, string> = {}
-  for (const { name } of RunDocument.parameters(plan, run)) {
-    const binding = run.job.buffers[name] ?? { kind: "create" as const }
-    switch (binding.kind) {
-      case "create": {
-        const created = yield* buffers.create({
-          tags: { ...run.job.bufferTags, bufferName: name },
-          ...(run.job.bufferTtl === undefined ? {} : { ttl: TimeSpan.toDuration(Result.getOrThrow(TimeSpan.parseDotNet(run.job.bufferTtl))) })
-        })
-        bound[name] = created.id
-        break
-      }
-      case "buffer": {
-        yield* buffers.get(binding.id).pipe(
-          Effect.mapError(() => new RunsError({ reason: "BufferNotFound", message: `The buffer '${binding.id}' was not found` }))
-        )
-        bound[name] = binding.id
-        break
-      }
-      case "ephemeral":
-        return yield* new RunsError({ reason: "Unsupported", message: "Ephemeral buffers ('_') are not supported yet" })
-      case "runOutput":
-        return yield* new RunsError({
-          reason: "InvalidInput",
-          message: `The buffer for '${name}' comes from run '${binding.run}': create that run first and pass its buffer id`
-        })
-    }
-  }
-  return bound
-})
 
 const sameObservation = (a: RunRecord, b: RunRecord) =>
   a.status === b.status && a.statusReason === b.statusReason && a.runningCount === b.runningCount &&
   a.startedAt === b.startedAt && a.finishedAt === b.finishedAt
 
+export type ListOptions = RunFilter & { readonly limit: number; readonly after?: { readonly createdAt: number; readonly id: number } }
+
 export class Runs extends Context.Service<Runs, {
   /** Creates a run and starts its monitor; returns the run as recorded (Pending). */
-  readonly create: (run: Run.Any, options?: CreateOptions) => Effect.Effect<RunRecord, unknown>
+  readonly create: (run: Run.Any, options?: CreateOptions) => Effect.Effect<RunRecord, RunsFailure>
+  /**
+   * Tyger's `run exec`: creates the run, supervises it in this process and streams its single unmapped input and
+   * output; succeeds with the Succeeded run, fails with RunFailedError otherwise. Interrupting it cancels the run.
+   */
+  readonly exec: (
+    run: Run.Any,
+    options?: RunExec.ExecOptions
+  ) => Effect.Effect<RunRecord, RunsFailure | RunExec.RunFailedError | RunExec.ExecOutputError>
   /** The run, settled first if its monitor is gone. */
-  readonly get: (id: number) => Effect.Effect<RunRecord, unknown>
-  readonly list: (options: RunFilter & { readonly limit: number; readonly after?: { readonly createdAt: number; readonly id: number } }) => Effect.Effect<ReadonlyArray<RunRecord>, unknown>
-  readonly counts: (filter: Omit<RunFilter, "statuses">) => Effect.Effect<{ readonly [status: string]: number }, unknown>
-  readonly setTags: (id: number, tags: { readonly [key: string]: string }, ifMatch?: string) => Effect.Effect<RunRecord, unknown>
+  readonly get: (id: number) => Effect.Effect<RunRecord, RunsFailure>
+  readonly list: (options: ListOptions) => Effect.Effect<ReadonlyArray<RunRecord>, RunsFailure>
+  readonly counts: (filter: Omit<RunFilter, "statuses">) => Effect.Effect<{ readonly [status: string]: number }, RunsFailure>
+  readonly setTags: (id: number, tags: { readonly [key: string]: string }, ifMatch?: string) => Effect.Effect<RunRecord, RunsFailure>
   /** Tyger's cancel: the run becomes Canceled at once (`Canceled by user`) and its code is stopped. */
-  readonly cancel: (id: number) => Effect.Effect<RunRecord, unknown>
+  readonly cancel: (id: number) => Effect.Effect<RunRecord, RunsFailure>
   /** The run now and after every change, ending at a terminal state. */
-  readonly watch: (id: number) => Stream.Stream<RunRecord, unknown>
+  readonly watch: (id: number) => Stream.Stream<RunRecord, RunsFailure>
   /** Merged logs: live while the run's containers exist, from the archive afterwards. */
-  readonly logs: (id: number, options: LogOptions) => Stream.Stream<LogLine, unknown>
+  readonly logs: (id: number, options: LogOptions) => Stream.Stream<LogLine, RunsFailure>
   /** Runs the monitor of one run in this process (the detached monitor process calls this). */
-  readonly monitor: (id: number) => Effect.Effect<void, unknown>
+  readonly monitor: (id: number) => Effect.Effect<void, RunsFailure>
 }>()("tyger-ts/engine/Runs") {
   static readonly layer = Layer.effect(Runs, Effect.gen(function*() {
     const context = yield* Effect.context<Store | Buffers | Provider | MonitorLauncher | RunLogArchive>()
@@ -113,17 +73,7 @@ export class Runs extends Context.Service<Runs, {
     const monitor = (id: number) => provide(RunMonitor.monitor(id, randomUUID(), process.pid))
 
     const create = Effect.fn("Runs.create")(function*(run: Run.Any, options: CreateOptions = {}) {
-      const workflow = Workflow.make({ runs: { [run.name ?? DEFAULT_RUN_NAME]: run } })
-      const plan = yield* Compiler.compile(workflow, { capabilities: provider.capabilities, provider: provider.name })
-      const planned = plan.runs[0]!
-      yield* provider.prepare({ plan, run: planned, pull: options.pull ?? false }, options.onProgress ?? (() => Effect.void))
-      const origins = yield* provide(publishCodespecs(plan))
-      const buffers = yield* provide(bindBuffers(plan, planned))
-      const record = yield* store.createRun({
-        tags: planned.tags,
-        document: RunDocument.make(plan, planned, buffers, origins),
-        plan: PlanSchema.encode({ ...plan, runs: [planned] })
-      })
+      const record = yield* provide(Effect.flatMap(plan(run), (planned) => createRecord(planned, options)))
       yield* launcher.launch(record.id, Effect.ignore(monitor(record.id)))
       return record
     })
@@ -132,7 +82,7 @@ export class Runs extends Context.Service<Runs, {
       return yield* provide(RunMonitor.reconcile(yield* store.getRun(id)))
     })
 
-    const list = Effect.fn("Runs.list")(function*(options: Parameters<typeof store.listRuns>[0]) {
+    const list = Effect.fn("Runs.list")(function*(options: ListOptions) {
       const runs = yield* store.listRuns(options)
       return yield* Effect.forEach(runs, (r) => provide(RunMonitor.reconcile(r)))
     })
@@ -150,38 +100,52 @@ export class Runs extends Context.Service<Runs, {
     const cancel = Effect.fn("Runs.cancel")(function*(id: number) {
       const before = yield* get(id)
       if (isTerminal(before.status)) return before
-      const after = yield* store.transitionRun(id, { status: "Canceled", statusReason: CANCELED_BY_USER, finishedAt: Math.floor(Date.now() / 1000) * 1000 })
+      const after = yield* store.transitionRun(id, {
+        status: "Canceled",
+        statusReason: RunExec.CANCELED_BY_USER,
+        finishedAt: Math.floor(Date.now() / 1000) * 1000
+      })
+      // The monitor notices within its poll and finalises; stopping here makes the cancel take effect at once.
       yield* provider.stop(id).pipe(Effect.ignore)
       return after ?? before
     })
 
-    const watch = (id: number): Stream.Stream<RunRecord, unknown> =>
+    const poll = (id: number) => Stream.fromEffectSchedule(get(id), Schedule.spaced(WATCH_POLL))
+
+    const watch = (id: number): Stream.Stream<RunRecord, RunsFailure> =>
       Stream.unwrap(Effect.map(get(id), (first) =>
         Stream.concat(
           Stream.make(first),
           isTerminal(first.status)
             ? Stream.empty
-            : Stream.fromEffectSchedule(get(id), Schedule_spaced).pipe(
+            : poll(id).pipe(
               Stream.changesWith(sameObservation),
               Stream.filter((r) => !sameObservation(r, first)),
               Stream.takeUntil((r) => isTerminal(r.status))
             )
         )))
 
-    const logs = (id: number, options: LogOptions): Stream.Stream<LogLine, unknown> =>
-      Stream.unwrap(Effect.map(get(id), (record): Stream.Stream<LogLine, unknown> =>
+    // Following a run that has not started waits for its containers (or its end).
+    const started = (id: number) =>
+      Effect.flatMap(get(id), (first) =>
+        first.status !== "Pending"
+          ? Effect.succeed(first)
+          : poll(id).pipe(Stream.filter((r) => r.status !== "Pending"), Stream.runHead, Effect.map((r) => r._tag === "Some" ? r.value : first)))
+
+    const logs = (id: number, options: LogOptions): Stream.Stream<LogLine, RunsFailure> =>
+      Stream.unwrap(Effect.map(options.follow ? started(id) : get(id), (record): Stream.Stream<LogLine, RunsFailure> =>
         record.logsArchived
           ? Stream.fromIterableEffect(Effect.map(archive.load(id), (lines) => select(lines, options)))
           : provider.logs(id, options)))
 
-    return Runs.of({ create, get, list, counts, setTags, cancel, watch, logs, monitor })
+    const exec = (run: Run.Any, options: RunExec.ExecOptions = {}) => provide(RunExec.exec(run, options, logs))
+
+    return Runs.of({ create, exec, get, list, counts, setTags, cancel, watch, logs, monitor })
   }))
 }
 
-const Schedule_spaced = Schedule.spaced(WATCH_POLL)
-
 /** `since` (strictly after) and `tail` over archived lines, as Tyger applies them to its archive. */
-const select = (lines: ReadonlyArray<LogLine>, options: LogOptions): ReadonlyArray<LogLine> => {
+export const select = (lines: ReadonlyArray<LogLine>, options: LogOptions): ReadonlyArray<LogLine> => {
   const since = options.since
   const after = since === undefined ? lines : lines.filter((l) => BigInt(l.timestamp) > BigInt(since) * 1_000_000n)
   return options.tail === undefined || options.tail < 0 ? after : options.tail === 0 ? [] : after.slice(-options.tail)

@@ -77,8 +77,12 @@ export const HostConfig = Schema.Struct({
   Memory: Schema.optionalKey(Schema.Int),
   /** Bytes of memory + swap; equal to `Memory` disables swap, -1 = unlimited swap. */
   MemorySwap: Schema.optionalKey(Schema.Int),
+  /** Soft memory limit in bytes (a Kubernetes memory request). */
+  MemoryReservation: Schema.optionalKey(Schema.Int),
   /** CPU quota in units of 1e-9 CPUs. */
   NanoCpus: Schema.optionalKey(Schema.Int),
+  /** Relative CPU weight (1024 = one CPU's share; a Kubernetes cpu request). */
+  CpuShares: Schema.optionalKey(Schema.Int),
   /** Bytes of /dev/shm; 0 = the engine's default (64 MiB). */
   ShmSize: Schema.optionalKey(Schema.Int),
   DeviceRequests: Schema.optionalKey(Schema.Array(DeviceRequest)),

@@ -1,0 +1,147 @@
+// `run exec` against its baselines, all measured in one run of this script (figures: bench/README.md).
+//
+//   node_modules/.bin/node bench/run-exec.ts [sizeMiB=1024] [repeats=3] [helloRepeats=10]
+//
+// Throughput: `head -c SIZE /dev/zero | X | wc -c` where X is `cat` (a plain host pipe), `docker run -i --rm IMAGE cat`
+// (Docker's attach API), or a process that runs Runs.exec of a `cat` codespec with stdin → the input buffer and the
+// output buffer → stdout (the CLI's `tyger run exec` does the same through the same API). Latency: a hello-world run
+// against `docker run --rm IMAGE echo hello`, both as a fresh process and, for exec, warm inside one process.
+// The engine must be up and the test image built (scripts/docker-test-image.sh). Each exec uses a fresh data directory.
+import { spawn } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import process from "node:process"
+import { fileURLToPath } from "node:url"
+
+const IMAGE = "tyger-test/busybox:latest"
+const self = fileURLToPath(import.meta.url)
+const node = process.execPath
+
+const sh = (script: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ms: number; stdout: string }> =>
+  new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn("sh", ["-c", script], { stdio: ["ignore", "pipe", "inherit"], env })
+    let stdout = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.on("close", (code) =>
+      code === 0 ? resolve({ ms: performance.now() - started, stdout }) : reject(new Error(`${script}: exit ${code}`)))
+  })
+
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+// Processes that host run monitors keep one libuv thread per pipe waiting on a slow program; see fifo.ts.
+const childEnv = (dataDir: string): NodeJS.ProcessEnv => ({ ...process.env, UV_THREADPOOL_SIZE: "16", TYGER_TS_DATA_DIR: dataDir })
+
+const child = async (mode: "exec" | "hello" | "warm-hello", repeats = 1) => {
+  const { Effect, Layer, ManagedRuntime } = await import("effect")
+  const Codespec = await import("../dsl/Codespec.ts")
+  const Run = await import("../dsl/Run.ts")
+  const { Buffers } = await import("../engine/Buffers.ts")
+  const BufferReader = await import("../engine/BufferReader.ts")
+  const BufferWriter = await import("../engine/BufferWriter.ts")
+  const LocalBlobStore = await import("../engine/LocalBlobStore.ts")
+  const { MonitorLauncher } = await import("../engine/MonitorLauncher.ts")
+  const { RunLogArchive } = await import("../engine/RunLogArchive.ts")
+  const { Runs } = await import("../engine/Runs.ts")
+  const { Store } = await import("../engine/Store.ts")
+  const { DockerClient } = await import("../providers/docker/DockerClient.ts")
+  const DockerProvider = await import("../providers/docker/DockerProvider.ts")
+  const dataDir = process.env["TYGER_TS_DATA_DIR"]!
+  const store = Store.layer({ dataDir })
+  const buffers = Buffers.layer.pipe(Layer.provideMerge(LocalBlobStore.layer({ dataDir })), Layer.provideMerge(store))
+  const provider = DockerProvider.layer({ dataDir, labels: { "tyger-bench": "1" } }).pipe(
+    Layer.provideMerge(DockerClient.layer({ host: process.env["DOCKER_HOST"] })),
+    Layer.provideMerge(buffers)
+  )
+  const runtime = ManagedRuntime.make(Runs.layer.pipe(
+    Layer.provideMerge(provider),
+    Layer.provideMerge(MonitorLauncher.inProcess),
+    Layer.provideMerge(RunLogArchive.layer({ dataDir }))
+  ))
+  const cat = Codespec.job({
+    image: IMAGE,
+    buffers: { inputs: ["input"], outputs: ["output"] },
+    command: ["sh", "-c", 'exec cat "$INPUT_PIPE" > "$OUTPUT_PIPE"']
+  })
+  const hello = Codespec.job({ image: IMAGE, buffers: { outputs: ["output"] }, command: ["sh", "-c", 'echo hello > "$OUTPUT_PIPE"'] })
+  const timings: Array<number> = []
+  await runtime.runPromise(Effect.gen(function*() {
+    const runs = yield* Runs
+    // As the CLI will: stdout's sink is the caller's to close (it may run a writer thread).
+    const stdout = BufferReader.toFd(1)
+    if (mode === "exec") {
+      yield* runs.exec(Run.job(cat), {
+        input: BufferWriter.fromFd(0),
+        output: process.env["BENCH_NULL_OUTPUT"] === "1" ? { write: () => Promise.resolve(), close: () => Promise.resolve() } : stdout
+      })
+    } else {
+      for (let i = 0; i < repeats; i++) {
+        const started = performance.now()
+        yield* runs.exec(Run.job(hello), { output: stdout })
+        timings.push(performance.now() - started)
+      }
+    }
+    yield* Effect.promise(() => stdout.close())
+  }))
+  await runtime.dispose()
+  if (mode === "warm-hello") process.stderr.write(`${JSON.stringify(timings)}\n`)
+}
+
+const main = async () => {
+  const sizeMiB = Number(process.argv[2] ?? 1024)
+  const repeats = Number(process.argv[3] ?? 3)
+  const helloRepeats = Number(process.argv[4] ?? 10)
+  const bytes = sizeMiB * 1024 * 1024
+  const source = `head -c ${bytes} /dev/zero`
+  const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "tyger-bench-exec-"))
+  const fresh = () => Fs.mkdtempSync(Path.join(tmp, "data-"))
+  const run = async (label: string, script: (dataDir: string) => string, times: number) => {
+    const ms: Array<number> = []
+    for (let i = 0; i < times; i++) {
+      const dataDir = fresh()
+      const { ms: elapsed, stdout } = await sh(script(dataDir), childEnv(dataDir))
+      if (label.startsWith("throughput") && stdout.trim() !== String(bytes)) throw new Error(`${label}: wc -c said ${stdout.trim()}`)
+      Fs.rmSync(dataDir, { recursive: true, force: true })
+      ms.push(elapsed)
+    }
+    return { label, ms: median(ms), all: ms }
+  }
+  try {
+    const execChild = `${node} --disable-warning=ExperimentalWarning ${self} --child`
+    const pipe = await run("throughput: host pipe", () => `${source} | cat | wc -c`, repeats)
+    const exec = await run("throughput: run exec", () => `${source} | ${execChild} exec | wc -c`, repeats)
+    const dockerI = await run("throughput: docker run -i", () => `${source} | docker run -i --rm ${IMAGE} cat | wc -c`, 1)
+    const dockerHello = await run("latency: docker run --rm", () => `docker run --rm ${IMAGE} echo hello`, helloRepeats)
+    const execHello = await run("latency: run exec (fresh process)", () => `${execChild} hello`, helloRepeats)
+    const warmDir = fresh()
+    const warm = await new Promise<Array<number>>((resolve, reject) => {
+      const p = spawn(node, ["--disable-warning=ExperimentalWarning", self, "--child", "warm-hello", String(helloRepeats + 1)], {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: childEnv(warmDir)
+      })
+      let err = ""
+      p.stderr.setEncoding("utf8").on("data", (c: string) => (err += c))
+      p.on("close", (code) => code === 0 ? resolve(JSON.parse(err.trim().split("\n").pop()!) as Array<number>) : reject(new Error(err)))
+    })
+    const warmMs = median(warm.slice(1))
+    const mbps = (ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(0)
+    const rows = [
+      [pipe.label, `${pipe.ms.toFixed(0)} ms`, `${mbps(pipe.ms)} MB/s`, "1.00"],
+      [exec.label, `${exec.ms.toFixed(0)} ms`, `${mbps(exec.ms)} MB/s`, (pipe.ms / exec.ms).toFixed(2)],
+      [dockerI.label, `${dockerI.ms.toFixed(0)} ms`, `${mbps(dockerI.ms)} MB/s`, (pipe.ms / dockerI.ms).toFixed(3)],
+      ["exec vs docker run -i", "", "", `${(dockerI.ms / exec.ms).toFixed(1)}×`],
+      [dockerHello.label, `${dockerHello.ms.toFixed(0)} ms`, "", "1.00"],
+      [execHello.label, `${execHello.ms.toFixed(0)} ms`, "", (execHello.ms / dockerHello.ms).toFixed(2)],
+      ["latency: run exec (warm, in-process)", `${warmMs.toFixed(0)} ms`, "", (warmMs / dockerHello.ms).toFixed(2)]
+    ]
+    console.log(`size ${sizeMiB} MiB, medians of ${repeats} (throughput) and ${helloRepeats} (latency); load ${Os.loadavg().map((l) => l.toFixed(2)).join(" ")}`)
+    for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(40) : c.padStart(12))).join(""))
+    console.log(JSON.stringify({ pipe: pipe.all, exec: exec.all, dockerI: dockerI.all, dockerHello: dockerHello.all, execHello: execHello.all, warm }))
+  } finally {
+    Fs.rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[2] === "--child") await child(process.argv[3] as "exec" | "hello" | "warm-hello", Number(process.argv[4] ?? 1))
+else await main()

@@ -1,0 +1,72 @@
+import { Effect, Stream } from "effect"
+import type { LogLine, LogOptions, ProviderError } from "../../engine/Provider.ts"
+import { DockerClient } from "./DockerClient.ts"
+import { fromDocker } from "./DockerRunCreator.ts"
+import { epochNanos, listContainers } from "./DockerRunReader.ts"
+import * as Naming from "./internal/naming.ts"
+import type { ContainerSummary } from "./internal/schemas.ts"
+
+/**
+ * A run's logs as Tyger's DockerLogSource serves them: stdout and stderr of every container of the run, merged by
+ * timestamp, prefixed `[<role>]` only when the run has several containers. `since` is strictly after (Docker's is
+ * "at or after"), `tail` counts merged lines (Docker's counts 16 KiB pieces per container), and `follow` streams
+ * until the containers stop.
+ */
+const sinceParam = (nanos: bigint): string => `${nanos / 1_000_000_000n}.${String(nanos % 1_000_000_000n).padStart(9, "0")}`
+
+interface Source {
+  readonly id: string
+  readonly prefix: string
+}
+
+const sourcesOf = (containers: ReadonlyArray<ContainerSummary>): ReadonlyArray<Source> =>
+  containers.map((c) => ({
+    id: c.Id,
+    prefix: containers.length > 1 ? `[${c.Labels?.[Naming.CONTAINER_NAME_LABEL] ?? "main"}]` : ""
+  }))
+
+const linesOf = (source: Source, options: { readonly follow: boolean; readonly since: bigint | undefined }) =>
+  Effect.gen(function*() {
+    const docker = yield* DockerClient
+    return docker.containerLogs(source.id, {
+      follow: options.follow,
+      timestamps: true,
+      ...(options.since === undefined ? {} : { since: sinceParam(options.since) })
+    }).pipe(
+      Stream.map((line): LogLine => ({ timestamp: epochNanos(line.timestamp ?? ""), prefix: source.prefix, text: line.line })),
+      Stream.filter((line) => options.since === undefined || BigInt(line.timestamp) > options.since),
+      // A container removed meanwhile (the run was finalised by another process) simply has no more lines.
+      Stream.catchIf((error) => error.reason === "NotFound", () => Stream.empty),
+      Stream.mapError(fromDocker)
+    )
+  })
+
+const byTime = (a: LogLine, b: LogLine): number => {
+  const x = BigInt(a.timestamp)
+  const y = BigInt(b.timestamp)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** Everything logged so far, merged and ordered (a stable sort keeps each container's own order on ties). */
+const snapshot = (sources: ReadonlyArray<Source>, since: bigint | undefined) =>
+  Effect.map(
+    Effect.forEach(sources, (source) =>
+      Effect.flatMap(linesOf(source, { follow: false, since }), (lines) => Stream.runCollect(lines)), { concurrency: 4 }),
+    (perSource) => perSource.flatMap((lines) => Array.from(lines)).sort(byTime)
+  )
+
+const tailOf = (lines: ReadonlyArray<LogLine>, tail: number | undefined): ReadonlyArray<LogLine> =>
+  tail === undefined || tail < 0 ? lines : tail === 0 ? [] : lines.slice(-tail)
+
+export const logs = (instance: string, runId: number, options: LogOptions): Stream.Stream<LogLine, ProviderError, DockerClient> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const sources = sourcesOf(yield* listContainers(instance, runId))
+    const since = options.since === undefined ? undefined : BigInt(options.since) * 1_000_000n
+    const lines = yield* snapshot(sources, since)
+    const past = Stream.fromIterable(tailOf(lines, options.tail))
+    if (!options.follow) return past
+    // Following resumes after the last line of the snapshot, so no line is lost or repeated between the two.
+    const last = lines.length === 0 ? since : BigInt(lines[lines.length - 1]!.timestamp)
+    const live = yield* Effect.forEach(sources, (source) => linesOf(source, { follow: true, since: last }))
+    return Stream.concat(past, Stream.mergeAll(live, { concurrency: "unbounded" }))
+  }))

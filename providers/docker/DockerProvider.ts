@@ -1,0 +1,88 @@
+import { Duration, Effect, Layer, Stream } from "effect"
+import * as Fs from "node:fs/promises"
+import { Buffers } from "../../engine/Buffers.ts"
+import type * as Plan from "../../engine/Plan.ts"
+import { Provider } from "../../engine/Provider.ts"
+import { DockerClient } from "./DockerClient.ts"
+import * as DockerLogSource from "./DockerLogSource.ts"
+import { fromDocker, prepare, PROVIDER } from "./DockerRunCreator.ts"
+import * as DockerRunReader from "./DockerRunReader.ts"
+import { supervise } from "./DockerSupervisor.ts"
+import * as Naming from "./internal/naming.ts"
+import type { Info } from "./internal/schemas.ts"
+
+/**
+ * What the Docker provider realises today. Distributed runs, sockets, ephemeral buffers and job replicas come later;
+ * GPUs only where the engine has the NVIDIA runtime.
+ */
+export const BASE_CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>()
+
+export const capabilitiesOf = (info: Info | undefined): ReadonlySet<Plan.Capability> => {
+  const capabilities = new Set(BASE_CAPABILITIES)
+  if (info?.Runtimes?.["nvidia"] !== undefined) capabilities.add("Gpu")
+  return capabilities
+}
+
+/** Bounds the `info` call made when the layer is built: a missing engine must not hold up commands that need none. */
+const INFO_TIMEOUT = Duration.seconds(3)
+
+export interface Options {
+  readonly dataDir: string
+  /** Extra labels on every container (tests use them to clean up after themselves). */
+  readonly labels?: { readonly [key: string]: string }
+}
+
+/**
+ * The Docker provider: a run is one main container whose buffers flow through FIFOs in a per-run host directory,
+ * pumped by the run's monitor (see DockerSupervisor). Role files follow Tyger's (DockerRunCreator, DockerRunReader,
+ * DockerLogSource); this one only wires them to the engine's contract.
+ */
+export const layer = (options: Options): Layer.Layer<Provider, never, DockerClient | Buffers> =>
+  Layer.effect(
+    Provider,
+    Effect.gen(function*() {
+      const docker = yield* DockerClient
+      const context = yield* Effect.context<DockerClient | Buffers>()
+      const instance = Naming.instanceOf(options.dataDir)
+      const creator = { dataDir: options.dataDir, instance, labels: options.labels ?? {} }
+      const info = yield* docker.info.pipe(Effect.timeout(INFO_TIMEOUT), Effect.option)
+      const supervisor = supervise(creator)
+
+      const stop = Effect.fn("DockerProvider.stop")(function*(runId: number) {
+        const containers = yield* DockerRunReader.listContainers(instance, runId)
+        yield* Effect.forEach(
+          containers.filter((c) => c.State === "running" || c.State === "paused" || c.State === "restarting"),
+          (c) => docker.killContainer(c.Id).pipe(
+            // Exited meanwhile.
+            Effect.catchIf((error) => error.reason === "Conflict" || error.reason === "NotFound", () => Effect.void),
+            Effect.mapError(fromDocker)
+          ),
+          { concurrency: "unbounded", discard: true }
+        )
+      }, Effect.provide(context))
+
+      const remove = Effect.fn("DockerProvider.remove")(function*(runId: number) {
+        const containers = yield* DockerRunReader.listContainers(instance, runId)
+        yield* Effect.forEach(
+          containers,
+          (c) => docker.removeContainer(c.Id, { force: true }).pipe(
+            Effect.catchIf((error) => error.reason === "NotFound", () => Effect.void),
+            Effect.mapError(fromDocker)
+          ),
+          { concurrency: "unbounded", discard: true }
+        )
+        yield* Effect.promise(() => Fs.rm(Naming.runDir(options.dataDir, runId), { recursive: true, force: true }).catch(() => undefined))
+      }, Effect.provide(context))
+
+      return Provider.of({
+        name: PROVIDER,
+        capabilities: capabilitiesOf(info._tag === "Some" ? info.value : undefined),
+        prepare: (request, onProgress) => Effect.provide(prepare(request, onProgress), context),
+        supervise: (request, report) => Effect.provide(supervisor(request, report), context),
+        stop,
+        isActive: (runId) => Effect.provide(DockerRunReader.isActive(instance, runId), context),
+        logs: (runId, logOptions) => Stream.provide(DockerLogSource.logs(instance, runId, logOptions), context),
+        remove
+      })
+    })
+  )

@@ -1,0 +1,88 @@
+import { Effect } from "effect"
+import type { ByteSink } from "../../engine/BufferReader.ts"
+import { Buffers } from "../../engine/Buffers.ts"
+import { tapOutput } from "../../engine/internal/runTee.ts"
+import type { LocalFeed, ProviderError } from "../../engine/Provider.ts"
+import { providerError } from "./DockerRunCreator.ts"
+import * as Fifo from "./internal/fifo.ts"
+
+/**
+ * The monitor's side of a run's buffers (what Tyger's buffer sidecars do, without containers): each input buffer is
+ * streamed into its pipe and each output pipe into its buffer, all at once. A pump that fails fails the run; a pipe
+ * the program never opens, or closes early, is not a failure.
+ */
+
+/** Input blobs fetched ahead of the pipe: enough to hide the store's latency without holding 128 MiB per input. */
+const INPUT_READ_DOP = 8
+
+const describe = (error: unknown): string =>
+  typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+
+const failed = (what: string, parameter: string, error: unknown): ProviderError =>
+  providerError("Unknown", `Failed to ${what} buffer '${parameter}': ${describe(error)}`, error)
+
+export interface InputPump {
+  readonly parameter: string
+  readonly bufferId: string
+  readonly path: string
+  readonly gone: Fifo.Latch
+  /** exec's bytes for this input, instead of reading the buffer back. */
+  readonly feed: LocalFeed | undefined
+}
+
+export const input = Effect.fn("DockerPumps.input")(function*(pump: InputPump) {
+  const pipe = Fifo.writer(pump.path, pump.gone)
+  // The pipe is closed here, not by the buffer reader: only data that ended well may give the program end-of-file.
+  const sink: ByteSink = { write: pipe.write, close: () => Promise.resolve() }
+  const stopped = (error: unknown) => {
+    if (pipe.ended() !== undefined) return Effect.void
+    pipe.abandon()
+    return Effect.fail(failed("read input", pump.parameter, error))
+  }
+  const feed = pump.feed
+  const transfer = feed !== undefined
+    ? Effect.tryPromise({ try: () => feed.drainTo(sink), catch: (error) => error }).pipe(
+      // The program is gone or the run stops: exec's writer must not wait for a pipe nobody reads.
+      Effect.ensuring(Effect.sync(() => feed.discard()))
+    )
+    : Effect.gen(function*() {
+      const buffers = yield* Buffers
+      const container = yield* buffers.open({ _tag: "BufferId", id: pump.bufferId }, "read")
+      yield* buffers.read(container, sink, { dop: INPUT_READ_DOP })
+    })
+  yield* transfer.pipe(
+    Effect.andThen(Effect.promise(() => pipe.close())),
+    Effect.catch((error: unknown) => stopped(error)),
+    Effect.onInterrupt(() => Effect.sync(() => pipe.abandon()))
+  )
+})
+
+export interface OutputPump {
+  readonly parameter: string
+  readonly bufferId: string
+  /** The pipe, opened before the program starts so that its open never waits. */
+  readonly reader: Fifo.PipeReader
+  /** exec's sink for this output. */
+  readonly tap: ByteSink | undefined
+}
+
+/** Opens the host end of an output pipe now (see Fifo.reader). */
+export const openOutput = (path: string, gone: Fifo.Latch, succeeded: Promise<boolean>) =>
+  Effect.try({
+    try: () => Fifo.reader(path, gone, succeeded),
+    catch: (cause) => providerError("Unknown", `opening the pipe ${path}: ${describe(cause)}`, cause)
+  })
+
+export const output = Effect.fn("DockerPumps.output")(function*(pump: OutputPump) {
+  const buffers = yield* Buffers
+  const source = pump.tap === undefined ? pump.reader : tapOutput(pump.reader, pump.tap)
+  yield* buffers.open({ _tag: "BufferId", id: pump.bufferId }, "write").pipe(
+    Effect.flatMap((container) => buffers.write(container, source)),
+    // The program did not succeed: the writer has recorded the buffer as failed, which is the intended outcome.
+    Effect.catchIf(
+      (error) => error._tag === "BufferError" && error.cause instanceof Fifo.ProgramFailed,
+      () => Effect.void
+    ),
+    Effect.mapError((error) => failed("write output", pump.parameter, error))
+  )
+})

@@ -1,0 +1,182 @@
+import { Effect, Stream } from "effect"
+import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
+import type * as CodespecSpec from "../../dsl/CodespecSpec.ts"
+import * as Expand from "../../dsl/Expand.ts"
+import * as Plan from "../../engine/Plan.ts"
+import { ProviderError, type RunRequest } from "../../engine/Provider.ts"
+import * as RunDocument from "../../engine/RunDocument.ts"
+import { type ContainerSpec, DockerClient } from "./DockerClient.ts"
+import type { DockerError } from "./DockerError.ts"
+import * as Fifo from "./internal/fifo.ts"
+import * as Naming from "./internal/naming.ts"
+import type { PullProgress } from "./internal/schemas.ts"
+
+export const PROVIDER = "docker"
+
+/** Tyger's texts. */
+export const imageMissing = (image: string) =>
+  `The image '${image}' was not found on the system. Run \`docker pull ${image}\` and try again.`
+export const NO_NVIDIA_RUNTIME =
+  "The Docker engine does not have the NVIDIA runtime installed, which is required for GPU support."
+
+export const providerError = (reason: ProviderError["reason"], message: string, cause?: unknown) =>
+  new ProviderError({ provider: PROVIDER, reason, message, ...(cause === undefined ? {} : { cause }) })
+
+/** A DockerError as the engine-neutral ProviderError, keeping the engine's message. */
+export const fromDocker = (error: DockerError): ProviderError =>
+  providerError(
+    error.reason === "BadRequest" ? "Unknown" : error.reason === "ImageMissing" ? "ImageMissing" : error.reason,
+    error.message,
+    error
+  )
+
+export const jobCodespec = (request: Pick<RunRequest, "plan" | "run">): Plan.Codespec =>
+  Plan.codespecById(request.plan).get(request.run.job.codespec)!
+
+const nonEmpty = <A>(values: ReadonlyArray<A> | undefined): ReadonlyArray<A> | undefined =>
+  values !== undefined && values.length > 0 ? values : undefined
+
+const gpuCount = (spec: CodespecSpec.Spec): number => Math.ceil(spec.resources?.gpu?.toNumber() ?? 0)
+
+/**
+ * What Tyger's Docker mode leaves out is applied here, as Kubernetes would: cpu limit → CPU quota, cpu request →
+ * relative weight, memory limit → hard limit without swap (so exceeding it is an OOM kill, not slow swapping), memory
+ * request → soft limit, `gpu` → that many NVIDIA devices, `shm` → /dev/shm size (absent: Docker's 64 MiB).
+ */
+export const hostResources = (spec: CodespecSpec.Spec): NonNullable<ContainerSpec["HostConfig"]> => {
+  const resources = spec.resources
+  const cpuLimit = resources?.limits?.cpu
+  const cpuRequest = resources?.requests?.cpu
+  const memoryLimit = resources?.limits?.memory
+  const memoryRequest = resources?.requests?.memory
+  const gpus = gpuCount(spec)
+  return {
+    ...(cpuLimit === undefined ? {} : { NanoCpus: Number(cpuLimit.toMilli()) * 1_000_000 }),
+    ...(cpuRequest === undefined ? {} : { CpuShares: Math.max(2, Math.round(Number(cpuRequest.toMilli()) * 1024 / 1000)) }),
+    ...(memoryLimit === undefined ? {} : { Memory: Number(memoryLimit.toBytes()), MemorySwap: Number(memoryLimit.toBytes()) }),
+    ...(memoryRequest === undefined ? {} : { MemoryReservation: Number(memoryRequest.toBytes()) }),
+    ...(gpus > 0 ? { DeviceRequests: [{ Driver: "nvidia", Count: gpus, Capabilities: [["gpu"]] }] } : {}),
+    ...(resources?.shm === undefined ? {} : { ShmSize: Number(resources.shm.toBytes()) })
+  }
+}
+
+export interface CreatorOptions {
+  readonly dataDir: string
+  readonly instance: string
+  /** Added to every container (tests label what they create). */
+  readonly labels: { readonly [key: string]: string }
+}
+
+/**
+ * The main container of a run, as Tyger's DockerRunCreator builds it: codespec env then the `<P>_PIPE` variables,
+ * expanded with Kubernetes' `$(VAR)` rules; `command` → Entrypoint and `args` → Cmd, expanded against that env and
+ * only when given (an entrypoint given without args runs without the image's CMD, as on Kubernetes); the pipes
+ * directory mounted at Tyger's path. No restart policy: runs are never restarted.
+ */
+export const containerSpec = (request: RunRequest, options: CreatorOptions): ContainerSpec => {
+  const { spec } = jobCodespec(request)
+  const parameters = RunDocument.parameters(request.plan, request.run).map((p) => p.name)
+  const env = Expand.expandEnvironment([
+    ...Object.entries(spec.env ?? {}),
+    ...Naming.pipeVariables(request.runId, parameters)
+  ])
+  const command = nonEmpty(spec.command)
+  const args = nonEmpty(spec.args)
+  return {
+    Image: spec.image!,
+    ...(command === undefined ? {} : { Entrypoint: Expand.expandAll(command, env) }),
+    ...(args === undefined ? {} : { Cmd: Expand.expandAll(args, env) }),
+    Env: env.map(([name, value]) => `${name}=${value}`),
+    ...(spec.workingDir === undefined || spec.workingDir === "" ? {} : { WorkingDir: spec.workingDir }),
+    Labels: { ...options.labels, ...Naming.labelsOf(options.instance, request.runId, "main") },
+    HostConfig: {
+      Binds: [`${Naming.pipesDir(options.dataDir, request.runId)}:${Naming.containerPipesDir(request.runId)}`],
+      ...hostResources(spec)
+    }
+  }
+}
+
+const formatProgress = (event: PullProgress): string | undefined => {
+  if (event.status === undefined) return undefined
+  const id = event.id === undefined ? "" : `${event.id}: `
+  return `${id}${event.status}${event.progress === undefined ? "" : ` ${event.progress}`}`
+}
+
+/**
+ * Before a run is recorded: every image it uses must be on the engine (Tyger never pulls implicitly, as a security
+ * measure), or pulled now when asked; GPUs need the NVIDIA runtime.
+ */
+export const prepare = Effect.fn("DockerRunCreator.prepare")(function*(
+  request: Omit<RunRequest, "runId" | "buffers">,
+  onProgress: (line: string) => Effect.Effect<void>
+) {
+  const docker = yield* DockerClient
+  const codespecs = Plan.codespecById(request.plan)
+  const used = [request.run.job.codespec, ...(request.run.worker === undefined ? [] : [request.run.worker.codespec])]
+    .map((id) => codespecs.get(id)!)
+  if (used.some((c) => gpuCount(c.spec) > 0)) {
+    const info = yield* Effect.mapError(docker.info, fromDocker)
+    if (info.Runtimes?.["nvidia"] === undefined) return yield* providerError("Unsupported", NO_NVIDIA_RUNTIME)
+  }
+  for (const image of new Set(used.map((c) => c.spec.image!))) {
+    const present = yield* docker.inspectImage(image).pipe(
+      Effect.as(true),
+      Effect.catchIf((error) => error.reason === "ImageMissing", () => Effect.succeed(false)),
+      Effect.mapError(fromDocker)
+    )
+    if (present) continue
+    if (!request.pull) return yield* providerError("ImageMissing", imageMissing(image))
+    yield* docker.pullImage(image).pipe(
+      Stream.runForEach((event) => {
+        const line = formatProgress(event)
+        return line === undefined ? Effect.void : onProgress(line)
+      }),
+      Effect.mapError((error) =>
+        error.reason === "Unavailable" ? fromDocker(error) : providerError("ImagePullFailed", error.message, error)
+      )
+    )
+    yield* onProgress(`Pulled image ${image}`)
+  }
+})
+
+const io = (action: string) => (cause: unknown) =>
+  providerError("Unknown", `${action}: ${cause instanceof Error ? cause.message : String(cause)}`, cause)
+
+/** The run's host directory with one FIFO per buffer parameter. */
+export const createPipes = Effect.fn("DockerRunCreator.createPipes")(function*(
+  dataDir: string,
+  runId: number,
+  parameters: ReadonlyArray<string>
+) {
+  const dir = Naming.runDir(dataDir, runId)
+  const pipes = Naming.pipesDir(dataDir, runId)
+  yield* Effect.tryPromise({
+    try: async () => {
+      await Fs.mkdir(Path.dirname(dir), { recursive: true, mode: 0o700 })
+      await Fs.mkdir(dir, { mode: 0o700 })
+      await Fs.mkdir(pipes)
+      // Whatever the umask: the program may run as another user, and the 0700 run directory above keeps other
+      // host users out.
+      await Fs.chmod(pipes, 0o755)
+      await Fifo.make(parameters.map((p) => Path.join(pipes, Naming.pipeFile(p))))
+    },
+    catch: io(`creating the pipes of run ${runId}`)
+  })
+  return pipes
+})
+
+/**
+ * Creates (does not start) the run's main container. A container left with the same name can only come from an
+ * earlier database in the same data directory (runs are never restarted), so it is removed first.
+ */
+export const createContainer = Effect.fn("DockerRunCreator.createContainer")(function*(
+  request: RunRequest,
+  options: CreatorOptions
+) {
+  const docker = yield* DockerClient
+  const name = Naming.mainContainerName(options.instance, request.runId)
+  yield* docker.removeContainer(name, { force: true }).pipe(Effect.ignore)
+  const created = yield* Effect.mapError(docker.createContainer(containerSpec(request, options), { name }), fromDocker)
+  return created.Id
+})

@@ -1,0 +1,59 @@
+import { Effect } from "effect"
+import type { Observation } from "../../engine/Provider.ts"
+import { DockerClient } from "./DockerClient.ts"
+import { fromDocker } from "./DockerRunCreator.ts"
+import * as Naming from "./internal/naming.ts"
+import type { ContainerState } from "./internal/schemas.ts"
+
+/** Docker's zero time (`0001-01-01T00:00:00Z`) means "never". */
+const NEVER = /^0001-/
+
+/**
+ * An engine timestamp (RFC 3339 with up to nine fraction digits) as epoch milliseconds, or undefined for Docker's zero
+ * time. Only three fraction digits are kept: not every runtime's Date parser accepts nine.
+ */
+export const epochMillis = (timestamp: string): number | undefined => {
+  if (NEVER.test(timestamp)) return undefined
+  const trimmed = timestamp.replace(/(\.\d{3})\d+/, "$1")
+  const millis = Date.parse(trimmed)
+  return Number.isNaN(millis) ? undefined : millis
+}
+
+/** An engine timestamp as epoch nanoseconds in decimal (LogLine.timestamp). */
+export const epochNanos = (timestamp: string): string => {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(timestamp)
+  const millis = match === null ? Number.NaN : Date.parse(`${match[1]}${match[3]}`)
+  if (match === null || Number.isNaN(millis)) return "0"
+  const seconds = BigInt(Math.floor(millis / 1000))
+  return String(seconds * 1_000_000_000n + BigInt((match[2] ?? "").padEnd(9, "0")))
+}
+
+/**
+ * The run's outcome from its exited main container, with Kubernetes-style reasons (Tyger's Docker mode gives none):
+ * an OOM kill is `OOMKilled` whatever the exit code, a non-zero exit `Main exited with code N`.
+ */
+export const exitObservation = (state: ContainerState): Observation => {
+  const finishedAt = epochMillis(state.FinishedAt) ?? Date.now()
+  if (state.OOMKilled) return { status: "Failed", statusReason: "OOMKilled", finishedAt }
+  if (state.ExitCode !== 0) {
+    return { status: "Failed", statusReason: `Main exited with code ${state.ExitCode}`, finishedAt }
+  }
+  return { status: "Succeeded", finishedAt }
+}
+
+/** Every container of the run (running or not), oldest first. */
+export const listContainers = Effect.fn("DockerRunReader.listContainers")(function*(instance: string, runId: number) {
+  const docker = yield* DockerClient
+  const containers = yield* Effect.mapError(
+    docker.listContainers({ all: true, filters: Naming.runFilter(instance, runId) }),
+    fromDocker
+  )
+  return [...containers].sort((a, b) => (a.Created ?? 0) - (b.Created ?? 0))
+})
+
+const stopped = new Set(["exited", "dead", "created"])
+
+export const isActive = Effect.fn("DockerRunReader.isActive")(function*(instance: string, runId: number) {
+  const containers = yield* listContainers(instance, runId)
+  return containers.some((c) => !stopped.has(c.State ?? "exited"))
+})
