@@ -105,7 +105,9 @@ export const make = (output: { readonly fd: number } | { readonly path: string }
     if (chunk.length === 0) return
     const owned = chunk.buffer instanceof ArrayBuffer && chunk.byteOffset === 0 &&
       chunk.byteLength === chunk.buffer.byteLength
-    const buffer = owned ? chunk.buffer as ArrayBuffer : chunk.slice().buffer
+    // A copy through the Uint8Array constructor: a Node Buffer's slice() is a view of the same (maybe pooled or
+    // shared) memory, which cannot be transferred.
+    const buffer = owned ? chunk.buffer as ArrayBuffer : new Uint8Array(chunk).buffer
     void send({ buffer, offset: 0, length: chunk.byteLength }, [buffer])
   }
 
