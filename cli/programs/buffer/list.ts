@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { printPages, TRUNCATION_WARNING } from "../listPages.ts"
 import { Buffers } from "../../../engine/Buffers.ts"
 import type { BufferRecord } from "../../../engine/BufferRecord.ts"
 import { CliError } from "../../CliError.ts"
@@ -18,8 +19,7 @@ export interface ListInput {
 export const DEFAULT_LIMIT = 1000
 export const MAX_PAGE_SIZE = 2000
 
-export const TRUNCATION_WARNING =
-  "Warning: the output was truncated. Specify the --limit parameter to increase the number of elements."
+export { TRUNCATION_WARNING }
 
 interface Page {
   readonly items: ReadonlyArray<BufferRecord>
@@ -66,26 +66,5 @@ export const list = Effect.fn("buffer.list")(function*(input: ListInput) {
   if (page.next === undefined) {
     return yield* io.out(`${BufferJson.marshalListItem(page.items.map(BufferJson.toJson))}\n`)
   }
-  let out = "[\n  "
-  let printed = 0
-  let truncated = false
-  let first = true
-  paging: for (;;) {
-    for (const [i, item] of page.items.entries()) {
-      if (!first || i !== 0) out += ",\n  "
-      out += BufferJson.marshalListItem(BufferJson.toJson(item))
-      printed++
-      if (printed === totalLimit) {
-        truncated = i < page.items.length - 1 || page.next !== undefined
-        break paging
-      }
-    }
-    first = false
-    if (page.next === undefined) break
-    page = yield* fetch(page.next)
-  }
-  yield* io.out(`${out}\n]\n`)
-  if (!limitGiven && truncated) {
-    yield* io.err(io.colors ? `\u001b[33m${TRUNCATION_WARNING}\u001b[0m\n` : `${TRUNCATION_WARNING}\n`)
-  }
+  yield* printPages({ first: page, fetch, render: (item) => Effect.succeed(BufferJson.marshalListItem(BufferJson.toJson(item))), totalLimit, limitGiven })
 })

@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { printPages, TRUNCATION_WARNING } from "../listPages.ts"
 import { Store, type StoredCodespec } from "../../../engine/Store.ts"
 import { CliError, invalidArguments } from "../../CliError.ts"
 import { CliIo } from "../../CliIo.ts"
@@ -16,8 +17,7 @@ export interface ListInput {
 export const DEFAULT_LIMIT = 1000
 export const MAX_PAGE_SIZE = 2000
 
-export const TRUNCATION_WARNING =
-  "Warning: the output was truncated. Specify the --limit parameter to increase the number of elements."
+export { TRUNCATION_WARNING }
 
 interface Page {
   readonly items: ReadonlyArray<StoredCodespec>
@@ -58,26 +58,5 @@ export const list = Effect.fn("codespec.list")(function*(input: ListInput) {
     const items = yield* Effect.forEach(page.items, CodespecJson.toJson)
     return yield* io.out(CodespecJson.marshal(items) + "\n")
   }
-  let out = "[\n  "
-  let printed = 0
-  let truncated = false
-  let first = true
-  paging: for (;;) {
-    for (const [i, item] of page.items.entries()) {
-      if (!first || i !== 0) out += ",\n  "
-      out += CodespecJson.marshal(yield* CodespecJson.toJson(item))
-      printed++
-      if (printed === totalLimit) {
-        truncated = i < page.items.length - 1 || page.next !== undefined
-        break paging
-      }
-    }
-    first = false
-    if (page.next === undefined) break
-    page = yield* fetch(page.next)
-  }
-  yield* io.out(out + "\n]\n")
-  if (!limitGiven && truncated) {
-    yield* io.err(io.colors ? `\u001b[33m${TRUNCATION_WARNING}\u001b[0m\n` : `${TRUNCATION_WARNING}\n`)
-  }
+  yield* printPages({ first: page, fetch, render: (item) => Effect.map(CodespecJson.toJson(item), CodespecJson.marshal), totalLimit, limitGiven })
 })

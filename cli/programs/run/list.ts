@@ -1,4 +1,5 @@
 import { Effect } from "effect"
+import { printPages, TRUNCATION_WARNING } from "../listPages.ts"
 import { type RunRecord, STATUSES, type Status } from "../../../engine/RunRecord.ts"
 import { Runs } from "../../../engine/Runs.ts"
 import { CliError, invalidArguments } from "../../CliError.ts"
@@ -20,8 +21,7 @@ export interface ListInput {
 export const DEFAULT_LIMIT = 1000
 export const MAX_PAGE_SIZE = 2000
 
-export const TRUNCATION_WARNING =
-  "Warning: the output was truncated. Specify the --limit parameter to increase the number of elements."
+export { TRUNCATION_WARNING }
 
 /** enumflag's case-insensitive slice: each value (comma-separated too) names a status. */
 const statusesFlag = (occurrences: ReadonlyArray<string> | undefined) => {
@@ -83,26 +83,5 @@ export const list = Effect.fn("run.list")(function*(input: ListInput) {
   if (page.next === undefined) {
     return yield* io.out(`${RunJson.marshalListItem(page.items.map(RunJson.toJson))}\n`)
   }
-  let out = "[\n  "
-  let printed = 0
-  let truncated = false
-  let first = true
-  paging: for (;;) {
-    for (const [i, item] of page.items.entries()) {
-      if (!first || i !== 0) out += ",\n  "
-      out += RunJson.marshalListItem(RunJson.toJson(item))
-      printed++
-      if (printed === totalLimit) {
-        truncated = i < page.items.length - 1 || page.next !== undefined
-        break paging
-      }
-    }
-    first = false
-    if (page.next === undefined) break
-    page = yield* fetch(page.next)
-  }
-  yield* io.out(`${out}\n]\n`)
-  if (!limitGiven && truncated) {
-    yield* io.err(io.colors ? `\u001b[33m${TRUNCATION_WARNING}\u001b[0m\n` : `${TRUNCATION_WARNING}\n`)
-  }
+  yield* printPages({ first: page, fetch, render: (item) => Effect.succeed(RunJson.marshalListItem(RunJson.toJson(item))), totalLimit, limitGiven })
 })
