@@ -5,7 +5,7 @@ import * as RunDocument from "../../engine/RunDocument.ts"
 import { DockerClient } from "./DockerClient.ts"
 import * as Pumps from "./DockerPumps.ts"
 import { createContainer, createPipes, type CreatorOptions, fromDocker } from "./DockerRunCreator.ts"
-import { epochMillis, exitObservation } from "./DockerRunReader.ts"
+import { epochMillis, exitObservation, oomKilled } from "./DockerRunReader.ts"
 import * as Fifo from "./internal/fifo.ts"
 import * as Naming from "./internal/naming.ts"
 
@@ -88,7 +88,8 @@ export const supervise = (options: CreatorOptions) =>
 
       const exited = docker.waitContainer(containerId).pipe(
         Effect.andThen(docker.inspectContainer(containerId)),
-        Effect.map((container) => exitObservation(container.State)),
+        Effect.flatMap((container) =>
+          Effect.map(oomKilled(containerId, container.State), (oom) => exitObservation({ ...container.State, OOMKilled: oom }))),
         Effect.mapError(fromDocker)
       )
       const outcome = yield* Effect.raceFirst(
