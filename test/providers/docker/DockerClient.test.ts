@@ -290,7 +290,7 @@ describe("DockerClient against the Docker engine", () => {
     assert.equal(exit.StatusCode, 137)
     const state = (await run(d().inspectContainer(id))).State
     // Docker may report the exit before it has processed the OOM event; the provider's check also asks the events.
-    assert.deepEqual([await run(oomKilled(id, state)), state.Running], [true, false])
+    assert.deepEqual([await runtime.runPromise(oomKilled(id, state)), state.Running], [true, false])
   })
 
   test("data goes through bind-mounted FIFOs, not attach", { skip }, async () => {
