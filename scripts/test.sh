@@ -7,7 +7,7 @@
 # Environment:
 #   TYGER_TEST_RUNTIMES   runtimes to run, default "node bun deno"
 #   TYGER_TEST_SKIP_TSC=1 skip the `tsc --noEmit -p .` step
-#   TYGER_TEST_TIMEOUT_MS per-test timeout for node and bun (bun's own default is 5s), default 300000
+#   TYGER_TEST_TIMEOUT_MS per-test timeout for node and bun (bun's own default is 5s), default 600000
 #   TYGER_TEST_JOBS       test files run in parallel per runtime, default 2
 #
 # Each runtime gets a fresh TYGER_TS_DATA_DIR (removed afterwards). Node's output is TAP, so its
@@ -24,7 +24,7 @@ BUN=$BIN/bun
 DENO=$BIN/deno
 
 RUNTIMES=${TYGER_TEST_RUNTIMES:-node bun deno}
-TIMEOUT_MS=${TYGER_TEST_TIMEOUT_MS:-300000}
+TIMEOUT_MS=${TYGER_TEST_TIMEOUT_MS:-600000}
 JOBS=${TYGER_TEST_JOBS:-2}
 
 for tool in $RUNTIMES; do

@@ -45,7 +45,18 @@ const start = (command: string, args: ReadonlyArray<string>, env: Readonly<Recor
     child.once("error", reject)
     child.once("close", (code) => resolve({ code, stdout, stderr }))
   })
-  return { child, exited }
+  /** Resolves once the process has written text matching `pattern` to stderr (bounded; a slow machine is no failure). */
+  const stderrMatches = (pattern: RegExp, timeoutMs = 60_000) =>
+    new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs
+      const check = () => {
+        if (pattern.test(stderr)) resolve()
+        else if (Date.now() > deadline) reject(new Error(`no ${pattern} on stderr within ${timeoutMs} ms: ${stderr}`))
+        else setTimeout(check, 50)
+      }
+      check()
+    })
+  return { child, exited, stderrMatches }
 }
 
 const sidecar = (env: Readonly<Record<string, string>>, ...args: ReadonlyArray<string>) =>
@@ -195,12 +206,12 @@ for (const backend of backends) {
       const pipe = mkfifo(path.join(dir, "out"))
       const output = sidecar(backend.env, "output", "--url-file", file, "--pipe", pipe)
       const producer = start(nodeBin, ["-e", "require('fs').writeFileSync(process.argv[1], 'Hello\\n')", pipe])
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await output.stderrMatches(/INF Waiting for the access URL: .* holds 'tyger-ts:unbound:create'\n/)
       // A forged signature: refused by the backend, so the sidecar waits for the file to change again.
       const forged = new URL(url)
       forged.searchParams.set("sig", Buffer.alloc(32, 7).toString("base64"))
       replaceFile(file, forged.href)
-      await new Promise((resolve) => setTimeout(resolve, 2500))
+      await output.stderrMatches(/WRN The access URL in .* was refused .*; waiting for a new one\n/)
       replaceFile(file, url)
       const [exited] = await Promise.all([output.exited, producer.exited])
       assert.equal(exited.code, 0, exited.stderr)
