@@ -15,3 +15,11 @@ export class MonitorLauncher extends Context.Service<MonitorLauncher, {
     launch: (_runId, monitor) => Effect.asVoid(Effect.forkDetach(monitor))
   }))
 }
+
+/**
+ * Environment for a process that hosts monitors (a detached `tyger run monitor <id>`, or `tyger run exec`), set before
+ * the process starts (libuv reads it once, at the first use of its threadpool). A monitor's pipe transfers block a
+ * pool thread while the program is slower than the pump, and Node's and Bun's default of four threads would then
+ * leave none for the buffer store's file I/O.
+ */
+export const MONITOR_PROCESS_ENV: { readonly [name: string]: string } = { UV_THREADPOOL_SIZE: "16" }

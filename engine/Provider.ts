@@ -39,7 +39,7 @@ export interface LocalFeed {
   /**
    * Writes each chunk to `sink` in order, resolving when the caller's data has ended and all of it was written, and
    * rejecting if the caller's data failed (the buffer is then failed too). A rejected `sink.write` stops the feed:
-   * later chunks are dropped.
+   * later chunks are dropped. Chunks are views of the writer's memory: `sink` must not keep one after its write.
    */
   readonly drainTo: (sink: ByteSink) => Promise<void>
   /** The pipe will never take the data (the program exited without reading it): chunks are dropped from now on. */
@@ -48,7 +48,7 @@ export interface LocalFeed {
 
 export interface LocalStreams {
   readonly inputs: { readonly [parameter: string]: LocalFeed }
-  /** Every byte the program writes to the output's pipe, as it is being written to the buffer. */
+  /** Every byte the program writes to the output's pipe, as it is being written to the buffer (copies: keep them). */
   readonly outputs: { readonly [parameter: string]: ByteSink }
 }
 

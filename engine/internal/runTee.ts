@@ -90,7 +90,11 @@ export const teeInput = (input: ByteSource): { readonly source: ByteSource; read
               notify()
               return undefined
             }
-            handedOver.set(block.bytes, offer(block.bytes))
+            const taken = offer(block.bytes)
+            handedOver.set(block.bytes, taken)
+            // Memory that can be moved to another thread (an ArrayBuffer, unlike the reading thread's shared arenas)
+            // could be detached under the pipe write once the writer hashes it: such a block waits for the pipe.
+            if (!(block.bytes.buffer instanceof SharedArrayBuffer)) await taken
             return block
           },
           release: (bytes) => {

@@ -154,6 +154,8 @@ export const createPipes = Effect.fn("DockerRunCreator.createPipes")(function*(
   yield* Effect.tryPromise({
     try: async () => {
       await Fs.mkdir(Path.dirname(dir), { recursive: true, mode: 0o700 })
+      // Left by an earlier database in this data directory (runs are never restarted, so never by this run).
+      await Fs.rm(dir, { recursive: true, force: true })
       await Fs.mkdir(dir, { mode: 0o700 })
       await Fs.mkdir(pipes)
       // Whatever the umask: the program may run as another user, and the 0700 run directory above keeps other

@@ -45,6 +45,8 @@ export const supervise = (options: CreatorOptions) =>
 
       const outputs = yield* Effect.forEach(parameters.filter((p) => p.direction === "output"), ({ name }) =>
         Effect.map(Pumps.openOutput(pipeOf(name), gone, succeeded), (reader) => ({ name, reader })))
+      // The pumps close their pipes; this covers a run that ends before its pumps started (a failed create).
+      yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all(outputs.map((o) => o.reader.close()))))
       const containerId = yield* createContainer(request, options)
       const kill = docker.killContainer(containerId).pipe(Effect.ignore)
 
@@ -78,6 +80,8 @@ export const supervise = (options: CreatorOptions) =>
           return observation
         })
 
+      // Waiting is set up before the start, as the docker CLI does: no round trip after a short program exits.
+      const waiting = yield* Effect.forkScoped(Effect.result(docker.waitContainer(containerId, { condition: "next-exit" })))
       const started = yield* Effect.result(Effect.mapError(docker.startContainer(containerId), fromDocker))
       if (started._tag === "Failure") {
         return yield* ended({ status: "Failed", statusReason: started.failure.message, finishedAt: Date.now() })
@@ -86,7 +90,9 @@ export const supervise = (options: CreatorOptions) =>
       const startedAt = epochMillis(inspected.State.StartedAt)
       yield* report({ status: "Running", ...(startedAt === undefined ? {} : { startedAt }) })
 
-      const exited = docker.waitContainer(containerId).pipe(
+      const exited = Fiber.join(waiting).pipe(
+        // The early wait may have failed (the engine restarted, say): a plain wait returns at once if it has exited.
+        Effect.flatMap((result) => result._tag === "Success" ? Effect.void : Effect.asVoid(docker.waitContainer(containerId))),
         Effect.andThen(docker.inspectContainer(containerId)),
         Effect.flatMap((container) =>
           Effect.map(oomKilled(containerId, container.State), (oom) => exitObservation({ ...container.State, OOMKilled: oom }))),
@@ -96,7 +102,10 @@ export const supervise = (options: CreatorOptions) =>
         Effect.map(exited, (observation) => ({ _tag: "Exited" as const, observation })),
         Effect.map(Deferred.await(failure), (error) => ({ _tag: "PumpFailed" as const, error }))
       )
-      if (outcome._tag === "Exited") return yield* ended(outcome.observation)
+      // Docker stamps StartedAt when the start returns, so a program that ends at once may "finish" before it "started".
+      const clamp = (o: Observation): Observation =>
+        startedAt !== undefined && o.finishedAt !== undefined && o.finishedAt < startedAt ? { ...o, finishedAt: startedAt } : o
+      if (outcome._tag === "Exited") return yield* ended(clamp(outcome.observation))
       yield* kill
       return yield* ended({ status: "Failed", statusReason: outcome.error.message, finishedAt: Date.now() })
     })

@@ -7,6 +7,7 @@ import { Effect, Exit, Fiber, Stream } from "effect"
 import * as Codespec from "../../../dsl/Codespec.ts"
 import * as Run from "../../../dsl/Run.ts"
 import { Buffers } from "../../../engine/Buffers.ts"
+import { Provider } from "../../../engine/Provider.ts"
 import { Runs } from "../../../engine/Runs.ts"
 import { TIMEOUT_REASON } from "../../../engine/RunMonitor.ts"
 import { Store } from "../../../engine/Store.ts"
@@ -25,7 +26,7 @@ after(async () => {
   if (skip === false) await session.cleanup()
 })
 
-const run = <A, E>(effect: Effect.Effect<A, E, Runs | Store | Buffers>) => rt.runPromise(effect)
+const run = <A, E>(effect: Effect.Effect<A, E, Runs | Store | Buffers | Provider>) => rt.runPromise(effect)
 
 const job = (command: ReadonlyArray<string>, extra: Partial<Codespec.JobOptions<"input", "output">> = {}) =>
   Codespec.job({ image: testImage, buffers: { inputs: ["input"], outputs: ["output"] }, command, ...extra })
@@ -169,6 +170,40 @@ describe("Docker provider", () => {
       assert.equal(error.error?.reason, "ImageMissing")
       assert.equal(error.error?.message, imageMissing("tyger-test/not-there:1"))
       assert.equal((yield* store.listRuns({ limit: 1000 })).length, before.length)
+    })))
+
+  test("--pull: a missing image is pulled first; a pull that fails records no run and says why", { skip }, () =>
+    run(Effect.gen(function*() {
+      const runs = yield* Runs
+      const store = yield* Store
+      const before = (yield* store.listRuns({ limit: 1000 })).length
+      const progress: Array<string> = []
+      // Nothing listens on port 1: the engine's pull fails at once, as it would for any unreachable registry.
+      const exit = yield* Effect.exit(runs.create(Run.job(Codespec.job({ image: "localhost:1/tyger-test/nope:1" })), {
+        pull: true,
+        onProgress: (line) => Effect.sync(() => progress.push(line))
+      }))
+      assert.ok(Exit.isFailure(exit))
+      const error = exit.cause.reasons[0] as { readonly error?: { readonly reason: string; readonly message: string } }
+      assert.equal(error.error?.reason, "ImagePullFailed")
+      assert.match(error.error?.message ?? "", /localhost:1\/tyger-test\/nope:1/)
+      assert.equal((yield* store.listRuns({ limit: 1000 })).length, before)
+      // A present image needs no pull.
+      const created = yield* runs.create(Run.job(job(["true"])), { pull: true, onProgress: (line) => Effect.sync(() => progress.push(line)) })
+      assert.equal((yield* settled(created.id)).status, "Succeeded")
+      assert.ok(!progress.some((line) => line.startsWith("Pulled image")))
+    })))
+
+  test("GPUs without the NVIDIA runtime are refused before anything is created", { skip }, () =>
+    run(Effect.gen(function*() {
+      const runs = yield* Runs
+      const provider = yield* Provider
+      if (provider.capabilities.has("Gpu")) return
+      const exit = yield* Effect.exit(runs.create(Run.job(job(["true"], { resources: { gpu: 1 } }))))
+      assert.ok(Exit.isFailure(exit))
+      const error = exit.cause.reasons[0] as { readonly error?: { readonly _tag: string; readonly message: string } }
+      assert.equal(error.error?._tag, "PlanCompileError")
+      assert.match(error.error?.message ?? "", /docker provider does not support GPUs/)
     })))
 
   test("env and args: $(VAR) expanded with Kubernetes rules, $$(X) literal, pipes at Tyger's paths", { skip }, () =>
