@@ -1,7 +1,8 @@
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Option, Result } from "effect"
 import * as Path from "node:path"
 import type { Writable } from "node:stream"
+import * as GoDuration from "../dsl/GoDuration.ts"
 import { BlobStore } from "../engine/BlobStore.ts"
 import { Buffers } from "../engine/Buffers.ts"
 import type { CodespecCatalog } from "../engine/CodespecCatalog.ts"
@@ -124,6 +125,20 @@ const readBufferStorage = (env: Environment["env"]): Pflag.Parsed<BufferStorage>
   return { ok: true, value: { kind: "azure", connectionString, location: location === "" ? DEFAULT_AZURE_LOCATION : location } }
 }
 
+/**
+ * How long a distributed run's job waits for its workers on Docker: `TYGER_TS_WORKER_READY_TIMEOUT`, a Go duration
+ * (`90s`, `10m`); unset, the provider's default.
+ */
+const readWorkerReadyTimeout = (env: Environment["env"]): Pflag.Parsed<number | undefined> => {
+  const value = env["TYGER_TS_WORKER_READY_TIMEOUT"] ?? ""
+  if (value === "") return { ok: true, value: undefined }
+  const parsed = GoDuration.parseDuration(value)
+  if (Result.isFailure(parsed) || parsed.success <= 0n) {
+    return { ok: false, error: `TYGER_TS_WORKER_READY_TIMEOUT must be a positive duration such as 90s or 10m, not '${value}'` }
+  }
+  return { ok: true, value: Number(parsed.success / 1_000_000n) }
+}
+
 // The Azure SDK is loaded only when it is used: it costs more start-up time than the rest of the CLI.
 const blobStoreLayer = (storage: BufferStorage, config: Config): Layer.Layer<BlobStore, unknown> => {
   if (storage.kind === "azure") {
@@ -233,8 +248,11 @@ export const runWithBuffers = async (
 ): Promise<number> => {
   const config = readConfig(environment, globals)
   const storage = config.ok ? readBufferStorage(environment.env) : config
-  if (!config.ok || !storage.ok) {
-    writeErrors(environment.stderr, [!config.ok ? config.error : !storage.ok ? storage.error : ""])
+  const workerReadyTimeout = readWorkerReadyTimeout(environment.env)
+  if (!config.ok || !storage.ok || !workerReadyTimeout.ok) {
+    writeErrors(environment.stderr, [
+      !config.ok ? config.error : !storage.ok ? storage.error : !workerReadyTimeout.ok ? workerReadyTimeout.error : ""
+    ])
     return 1
   }
   // One Store layer for both: layers are shared by reference, so the database is opened once.
@@ -256,8 +274,11 @@ export const runWithRuns = async (
 ): Promise<number> => {
   const config = readConfig(environment, globals)
   const storage = config.ok ? readBufferStorage(environment.env) : config
-  if (!config.ok || !storage.ok) {
-    writeErrors(environment.stderr, [!config.ok ? config.error : !storage.ok ? storage.error : ""])
+  const workerReadyTimeout = readWorkerReadyTimeout(environment.env)
+  if (!config.ok || !storage.ok || !workerReadyTimeout.ok) {
+    writeErrors(environment.stderr, [
+      !config.ok ? config.error : !storage.ok ? storage.error : !workerReadyTimeout.ok ? workerReadyTimeout.error : ""
+    ])
     return 1
   }
   const dataDir = config.value.dataDir
@@ -276,7 +297,10 @@ export const runWithRuns = async (
   const store = storeLayer(config.value)
   const buffers = Buffers.layer.pipe(Layer.provide(blobStoreLayer(storage.value, config.value)), Layer.provide(store))
   const docker = DockerClient.DockerClient.layer({ host: environment.env["DOCKER_HOST"] })
-  const provider = DockerProvider.layer({ dataDir }).pipe(Layer.provide(docker), Layer.provide(buffers))
+  const provider = DockerProvider.layer({
+    dataDir,
+    ...(workerReadyTimeout.value === undefined ? {} : { workerReadyTimeout: workerReadyTimeout.value })
+  }).pipe(Layer.provide(docker), Layer.provide(buffers))
   const launcher = monitors === "detached"
     ? MonitorProcess.layer({ dataDir, env: environment.env })
     : MonitorLauncher.MonitorLauncher.inProcess

@@ -172,6 +172,16 @@ export const compileRun = (
   const schedule = run.schedule === undefined ? undefined : validateSchedule(c, `${path}.schedule`, run.schedule)
   if (run.worker !== undefined) requires.add("DistributedRuns")
   if (replicas > 1) requires.add("JobReplicas")
+  // Every replica runs the same program on the same buffers, and a buffer has exactly one writer: the second replica
+  // to write an output would fail with "buffer cannot be overwritten", so such a run could never succeed.
+  const outputs = job === undefined ? [] : CodespecSpec.outputsOf(job.spec)
+  if (replicas > 1 && outputs.length > 0) {
+    c.problem(
+      "InvalidRun",
+      `${path}.job.replicas`,
+      `a job with ${replicas} replicas cannot have output buffers (${outputs.join(", ")}): a buffer has exactly one writer`
+    )
+  }
   if (run.job.nodePool !== undefined || run.worker?.nodePool !== undefined) requires.add("NodePools")
   if (schedule !== undefined) requires.add("Schedules")
   for (const target of [job, worker]) {

@@ -8,14 +8,16 @@ import * as DockerLogSource from "./DockerLogSource.ts"
 import { fromDocker, prepare, PROVIDER } from "./DockerRunCreator.ts"
 import * as DockerRunReader from "./DockerRunReader.ts"
 import { supervise } from "./DockerSupervisor.ts"
+import * as DockerWorkers from "./DockerWorkers.ts"
 import * as Naming from "./internal/naming.ts"
 import type { Info } from "./internal/schemas.ts"
 
 /**
- * What the Docker provider realises today. Distributed runs, sockets, ephemeral buffers and job replicas come later;
- * GPUs only where the engine has the NVIDIA runtime.
+ * What the Docker provider realises on any engine: distributed runs (workers on a network of the run's own) and job
+ * replicas. GPUs only where the engine has the NVIDIA runtime; sockets and ephemeral buffers not yet; node pools,
+ * identities and schedules have no meaning on one engine.
  */
-export const BASE_CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>()
+export const BASE_CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>(["DistributedRuns", "JobReplicas"])
 
 export const capabilitiesOf = (info: Info | undefined): ReadonlySet<Plan.Capability> => {
   const capabilities = new Set(BASE_CAPABILITIES)
@@ -30,11 +32,14 @@ export interface Options {
   readonly dataDir: string
   /** Extra labels on every container (tests use them to clean up after themselves). */
   readonly labels?: { readonly [key: string]: string }
+  /** How long a distributed run's job waits for every worker endpoint to accept connections. @default 5 minutes */
+  readonly workerReadyTimeout?: Duration.Input
 }
 
 /**
- * The Docker provider: a run is one main container whose buffers flow through FIFOs in a per-run host directory,
- * pumped by the run's monitor (see DockerSupervisor). Role files follow Tyger's (DockerRunCreator, DockerRunReader,
+ * The Docker provider: a run is one main container (or one per job replica) whose buffers flow through FIFOs in a
+ * per-run host directory, pumped by the run's monitor (see DockerSupervisor), plus a distributed run's workers on a
+ * network of the run's own (DockerWorkers). Role files follow Tyger's (DockerRunCreator, DockerRunReader,
  * DockerLogSource); this one only wires them to the engine's contract.
  */
 export const layer = (options: Options): Layer.Layer<Provider, never, DockerClient | Buffers> =>
@@ -46,7 +51,10 @@ export const layer = (options: Options): Layer.Layer<Provider, never, DockerClie
       const instance = Naming.instanceOf(options.dataDir)
       const creator = { dataDir: options.dataDir, instance, labels: options.labels ?? {} }
       const info = yield* docker.info.pipe(Effect.timeout(INFO_TIMEOUT), Effect.option)
-      const supervisor = supervise(creator)
+      const supervisor = supervise({
+        ...creator,
+        workerReadyTimeout: Duration.fromInputUnsafe(options.workerReadyTimeout ?? DockerWorkers.DEFAULT_READY_TIMEOUT)
+      })
 
       const stop = Effect.fn("DockerProvider.stop")(function*(runId: number) {
         const containers = yield* DockerRunReader.listContainers(instance, runId)
@@ -71,6 +79,13 @@ export const layer = (options: Options): Layer.Layer<Provider, never, DockerClie
           ),
           { concurrency: "unbounded", discard: true }
         )
+        // A distributed run's network, once no container of the run is attached to it.
+        const networks = yield* Effect.mapError(docker.listNetworks({ filters: Naming.runFilter(instance, runId) }), fromDocker)
+        yield* Effect.forEach(networks, (n) =>
+          docker.removeNetwork(n.Id).pipe(
+            Effect.catchIf((error) => error.reason === "NotFound", () => Effect.void),
+            Effect.mapError(fromDocker)
+          ), { discard: true })
         yield* Effect.promise(() => Fs.rm(Naming.runDir(options.dataDir, runId), { recursive: true, force: true }).catch(() => undefined))
       }, Effect.provide(context))
 

@@ -6,6 +6,7 @@ import * as Expand from "../../dsl/Expand.ts"
 import * as Plan from "../../engine/Plan.ts"
 import { ProviderError, type RunRequest } from "../../engine/Provider.ts"
 import * as RunDocument from "../../engine/RunDocument.ts"
+import * as WorkerTopology from "../../engine/WorkerTopology.ts"
 import { type ContainerSpec, DockerClient } from "./DockerClient.ts"
 import type { DockerError } from "./DockerError.ts"
 import * as Fifo from "./internal/fifo.ts"
@@ -68,34 +69,56 @@ export interface CreatorOptions {
   readonly labels: { readonly [key: string]: string }
 }
 
+/** Where one job container goes: its replica, and for a distributed run the workers it is told about. */
+export interface JobPlacement {
+  readonly replica: number
+  readonly workers?: { readonly network: string; readonly topology: WorkerTopology.WorkerTopology }
+}
+
 /**
- * The main container of a run, as Tyger's DockerRunCreator builds it: codespec env then the `<P>_PIPE` variables,
- * expanded with Kubernetes' `$(VAR)` rules; `command` → Entrypoint and `args` → Cmd, expanded against that env and
- * only when given (an entrypoint given without args runs without the image's CMD, as on Kubernetes); the pipes
- * directory mounted at Tyger's path. No restart policy: runs are never restarted.
+ * A job container of a run, as Tyger's DockerRunCreator builds the main one: codespec env, the `<P>_PIPE` variables,
+ * then (distributed) the workers' variables, expanded with Kubernetes' `$(VAR)` rules; `command` → Entrypoint and
+ * `args` → Cmd, expanded against that env and only when given (an entrypoint given without args runs without the
+ * image's CMD, as on Kubernetes); the replica's pipes directory mounted at Tyger's path. No restart policy: runs are
+ * never restarted.
  */
-export const containerSpec = (request: RunRequest, options: CreatorOptions): ContainerSpec => {
+export const containerSpec = (
+  request: RunRequest,
+  options: CreatorOptions,
+  placement: JobPlacement = { replica: 0 }
+): ContainerSpec => {
   const { spec } = jobCodespec(request)
   const parameters = RunDocument.parameters(request.plan, request.run).map((p) => p.name)
+  const workers = placement.workers
   const env = Expand.expandEnvironment([
     ...Object.entries(spec.env ?? {}),
-    ...Naming.pipeVariables(request.runId, parameters)
+    ...Naming.pipeVariables(request.runId, parameters),
+    ...(workers === undefined ? [] : WorkerTopology.jobEnv(workers.topology, request.run.job.env))
   ])
   const command = nonEmpty(spec.command)
   const args = nonEmpty(spec.args)
+  const role = Naming.roleOf("job", placement.replica, replicasOf(request.run))
   return {
     Image: spec.image!,
     ...(command === undefined ? {} : { Entrypoint: Expand.expandAll(command, env) }),
     ...(args === undefined ? {} : { Cmd: Expand.expandAll(args, env) }),
     Env: env.map(([name, value]) => `${name}=${value}`),
     ...(spec.workingDir === undefined || spec.workingDir === "" ? {} : { WorkingDir: spec.workingDir }),
-    Labels: { ...options.labels, ...Naming.labelsOf(options.instance, request.runId, "main") },
+    ...(workers === undefined ? {} : { Hostname: Naming.jobHost(request.runId, placement.replica) }),
+    Labels: { ...options.labels, ...Naming.labelsOf(options.instance, request.runId, role) },
     HostConfig: {
-      Binds: [`${Naming.pipesDir(options.dataDir, request.runId)}:${Naming.containerPipesDir(request.runId)}`],
+      Binds: [`${Naming.pipesDir(options.dataDir, request.runId, placement.replica)}:${Naming.containerPipesDir(request.runId)}`],
+      ...(workers === undefined ? {} : { NetworkMode: workers.network }),
       ...hostResources(spec)
     }
   }
 }
+
+/** How many containers each side of a run has (Tyger's log prefixes depend on both). */
+export const replicasOf = (run: Plan.Run): { readonly job: number; readonly worker: number } => ({
+  job: run.job.replicas,
+  worker: run.worker?.replicas ?? 0
+})
 
 const formatProgress = (event: PullProgress): string | undefined => {
   if (event.status === undefined) return undefined
@@ -143,42 +166,48 @@ export const prepare = Effect.fn("DockerRunCreator.prepare")(function*(
 const io = (action: string) => (cause: unknown) =>
   providerError("Unknown", `${action}: ${cause instanceof Error ? cause.message : String(cause)}`, cause)
 
-/** The run's host directory with one FIFO per buffer parameter. */
+/** The run's host directory with, for each job replica, a directory of one FIFO per buffer parameter. */
 export const createPipes = Effect.fn("DockerRunCreator.createPipes")(function*(
   dataDir: string,
   runId: number,
-  parameters: ReadonlyArray<string>
+  parameters: ReadonlyArray<string>,
+  replicas = 1
 ) {
   const dir = Naming.runDir(dataDir, runId)
-  const pipes = Naming.pipesDir(dataDir, runId)
+  const all = Array.from({ length: replicas }, (_, replica) => Naming.pipesDir(dataDir, runId, replica))
   yield* Effect.tryPromise({
     try: async () => {
       await Fs.mkdir(Path.dirname(dir), { recursive: true, mode: 0o700 })
       // Left by an earlier database in this data directory (runs are never restarted, so never by this run).
       await Fs.rm(dir, { recursive: true, force: true })
       await Fs.mkdir(dir, { mode: 0o700 })
-      await Fs.mkdir(pipes)
-      // Whatever the umask: the program may run as another user, and the 0700 run directory above keeps other
-      // host users out.
-      await Fs.chmod(pipes, 0o755)
-      await Fifo.make(parameters.map((p) => Path.join(pipes, Naming.pipeFile(p))))
+      for (const pipes of all) {
+        await Fs.mkdir(pipes)
+        // Whatever the umask: the program may run as another user, and the 0700 run directory above keeps other
+        // host users out.
+        await Fs.chmod(pipes, 0o755)
+        await Fifo.make(parameters.map((p) => Path.join(pipes, Naming.pipeFile(p))))
+      }
     },
     catch: io(`creating the pipes of run ${runId}`)
   })
-  return pipes
+  return all
 })
 
 /**
- * Creates (does not start) the run's main container. A container left with the same name can only come from an
- * earlier database in the same data directory (runs are never restarted), so it is removed first.
+ * Creates (does not start) a container of the run. A container left with the same name can only come from an earlier
+ * database in the same data directory (runs are never restarted), so it is removed first.
  */
-export const createContainer = Effect.fn("DockerRunCreator.createContainer")(function*(
-  request: RunRequest,
-  options: CreatorOptions
-) {
+export const createNamed = Effect.fn("DockerRunCreator.createNamed")(function*(name: string, spec: ContainerSpec) {
   const docker = yield* DockerClient
-  const name = Naming.mainContainerName(options.instance, request.runId)
   yield* docker.removeContainer(name, { force: true }).pipe(Effect.ignore)
-  const created = yield* Effect.mapError(docker.createContainer(containerSpec(request, options), { name }), fromDocker)
+  const created = yield* Effect.mapError(docker.createContainer(spec, { name }), fromDocker)
   return created.Id
 })
+
+/** Creates (does not start) the job container of one replica. */
+export const createContainer = (request: RunRequest, options: CreatorOptions, placement: JobPlacement = { replica: 0 }) =>
+  createNamed(
+    Naming.jobContainerName(options.instance, request.runId, placement.replica, request.run.job.replicas),
+    containerSpec(request, options, placement)
+  )

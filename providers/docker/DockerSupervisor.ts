@@ -1,125 +1,205 @@
-import { Deferred, Effect, Fiber } from "effect"
+import { Deferred, type Duration, Effect, Fiber, type Result } from "effect"
 import * as Path from "node:path"
 import type { Observation, ProviderError, RunRequest } from "../../engine/Provider.ts"
 import * as RunDocument from "../../engine/RunDocument.ts"
-import { DockerClient } from "./DockerClient.ts"
+import { type ContainerWait, DockerClient } from "./DockerClient.ts"
+import type { DockerError } from "./DockerError.ts"
 import * as Pumps from "./DockerPumps.ts"
-import { createContainer, createPipes, type CreatorOptions, fromDocker } from "./DockerRunCreator.ts"
+import { createContainer, createPipes, type CreatorOptions, fromDocker, type JobPlacement } from "./DockerRunCreator.ts"
 import { epochMillis, exitObservation, oomKilled } from "./DockerRunReader.ts"
+import * as DockerWorkers from "./DockerWorkers.ts"
 import * as Fifo from "./internal/fifo.ts"
 import * as Naming from "./internal/naming.ts"
 
 /**
- * Runs one run to its end inside its monitor: pipes, pumps, the main container, and the outcome.
+ * Runs one run to its end inside its monitor: workers (a distributed run), pipes, pumps, the job's containers, and
+ * the outcome.
  *
- * - Running is reported once the container has started (`startedAt` = its StartedAt).
- * - When the program exits, inputs stop (nothing reads them any more) and outputs are drained: an output buffer is
- *   completed only if the program succeeded (its pipe's end-of-file waits for the exit code), so Succeeded is reported
- *   after every output buffer is complete, and a failed program leaves failed output buffers.
+ * - A distributed run's workers start first; the job's containers start once every worker endpoint accepts
+ *   connections, and the workers are stopped as soon as the job has ended, however it ended.
+ * - Running is reported once the job's containers have started (`startedAt` = the earliest StartedAt).
+ * - When a job container exits, its inputs stop (nothing reads them any more) and its outputs are drained: an output
+ *   buffer is completed only if the program succeeded (its pipe's end-of-file waits for the exit code), so Succeeded is
+ *   reported after every output buffer is complete, and a failed program leaves failed output buffers.
  * - A pump that fails fails the run: the program is killed first, so a broken input never reaches it as a clean
  *   end-of-file.
- * - Interrupted (cancel, timeout, exec interrupted): the program is killed and the pumps stop, failing their buffers.
+ * - With several job replicas (each with its own pipes, each reading every input buffer), all must succeed; the first
+ *   failure fails the run and stops the other replicas.
+ * - Interrupted (cancel, timeout, exec interrupted): the containers are killed and the pumps stop, failing their
+ *   buffers.
  */
-export const supervise = (options: CreatorOptions) =>
+
+interface Replica {
+  readonly containerId: string
+  /** The container's exit, awaited from before its start. */
+  readonly waiting: Fiber.Fiber<Result.Result<ContainerWait, DockerError>>
+  readonly failure: Deferred.Deferred<ProviderError>
+  /** Settles the replica's pipes and pumps for an outcome, which may turn into a failure if an output was lost. */
+  readonly ended: (observation: Observation) => Effect.Effect<Observation>
+  /** Lets go of the replica's pipes (its program can no longer open them). */
+  readonly release: Effect.Effect<void>
+}
+
+export interface SupervisorOptions extends CreatorOptions {
+  /** How long a distributed run's job waits for its workers' endpoints before the run fails. */
+  readonly workerReadyTimeout: Duration.Duration
+}
+
+export const supervise = (options: SupervisorOptions) =>
   Effect.fn("DockerProvider.supervise")(function*(
     request: RunRequest,
     report: (observation: Observation) => Effect.Effect<void>
   ) {
     const docker = yield* DockerClient
     const runId = request.runId
+    const replicas = request.run.job.replicas
     const parameters = RunDocument.parameters(request.plan, request.run)
-    const pipes = yield* createPipes(options.dataDir, runId, parameters.map((p) => p.name))
-    const pipeOf = (parameter: string) => Path.join(pipes, Naming.pipeFile(parameter))
+    const pipeDirs = yield* createPipes(options.dataDir, runId, parameters.map((p) => p.name), replicas)
+    const releases: Array<Effect.Effect<void>> = []
+    const releaseAll = Effect.suspend(() => Effect.all(releases, { discard: true }))
 
-    const gone = new Fifo.Latch()
-    let settle: (succeeded: boolean) => void = () => {}
-    const succeeded = new Promise<boolean>((resolve) => (settle = resolve))
-    const release = Effect.sync(() => {
-      settle(false)
-      gone.open()
-    })
-
-    const body = Effect.gen(function*() {
-      const failure = yield* Deferred.make<ProviderError>()
-      const recordFailure = Effect.catch((error: ProviderError) => Deferred.succeed(failure, error).pipe(Effect.asVoid))
-
-      const outputs = yield* Effect.forEach(parameters.filter((p) => p.direction === "output"), ({ name }) =>
-        Effect.map(Pumps.openOutput(pipeOf(name), gone, succeeded), (reader) => ({ name, reader })))
-      // The pumps close their pipes; this covers a run that ends before its pumps started (a failed create).
-      yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all(outputs.map((o) => o.reader.close()))))
-      const containerId = yield* createContainer(request, options)
-      const kill = docker.killContainer(containerId).pipe(Effect.ignore)
-
-      const inputFibers = yield* Effect.forEach(parameters.filter((p) => p.direction === "input"), ({ name }) =>
-        Effect.forkScoped(recordFailure(Pumps.input({
-          parameter: name,
-          bufferId: request.buffers[name]!,
-          path: pipeOf(name),
-          gone,
-          feed: request.local?.inputs[name]
-        }))))
-      const outputFibers = yield* Effect.forEach(outputs, ({ name, reader }) =>
-        Effect.forkScoped(recordFailure(Pumps.output({
-          parameter: name,
-          bufferId: request.buffers[name]!,
-          reader,
-          tap: request.local?.outputs[name]
-        }))))
-
-      const ended = (observation: Observation) =>
-        Effect.gen(function*() {
-          settle(observation.status === "Succeeded")
+    /** Pipes, pumps and the (created, not started) container of one job replica. */
+    const prepare = (placement: JobPlacement) =>
+      Effect.gen(function*() {
+        const pipeOf = (parameter: string) => Path.join(pipeDirs[placement.replica]!, Naming.pipeFile(parameter))
+        // exec's streams belong to one program: further replicas read their inputs from the buffers.
+        const local = placement.replica === 0 ? request.local : undefined
+        const gone = new Fifo.Latch()
+        let settle: (succeeded: boolean) => void = () => {}
+        const succeeded = new Promise<boolean>((resolve) => (settle = resolve))
+        const release = Effect.sync(() => {
+          settle(false)
           gone.open()
-          yield* Fiber.interruptAll(inputFibers)
-          yield* Fiber.awaitAll(outputFibers)
-          // An output pump may have failed while draining: a run whose outputs are not all written did not succeed.
-          if (observation.status === "Succeeded" && (yield* Deferred.isDone(failure))) {
-            const error = yield* Deferred.await(failure)
-            return { status: "Failed", statusReason: error.message, finishedAt: Date.now() } satisfies Observation
-          }
-          return observation
         })
+        releases.push(release)
+        const failure = yield* Deferred.make<ProviderError>()
+        const recordFailure = Effect.catch((error: ProviderError) => Deferred.succeed(failure, error).pipe(Effect.asVoid))
 
-      // Waiting is set up before the start, as the docker CLI does: no round trip after a short program exits.
-      const waiting = yield* Effect.forkScoped(Effect.result(docker.waitContainer(containerId, { condition: "next-exit" })))
-      const started = yield* Effect.result(Effect.mapError(docker.startContainer(containerId), fromDocker))
-      if (started._tag === "Failure") {
-        return yield* ended({ status: "Failed", statusReason: started.failure.message, finishedAt: Date.now() })
-      }
-      const inspected = yield* Effect.mapError(docker.inspectContainer(containerId), fromDocker)
-      const startedAt = epochMillis(inspected.State.StartedAt)
-      yield* report({ status: "Running", ...(startedAt === undefined ? {} : { startedAt }) })
+        const outputs = yield* Effect.forEach(parameters.filter((p) => p.direction === "output"), ({ name }) =>
+          Effect.map(Pumps.openOutput(pipeOf(name), gone, succeeded), (reader) => ({ name, reader })))
+        // The pumps close their pipes; this covers a run that ends before its pumps started (a failed create).
+        yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all(outputs.map((o) => o.reader.close()))))
+        const containerId = yield* createContainer(request, options, placement)
 
-      const exited = Fiber.join(waiting).pipe(
+        const inputFibers = yield* Effect.forEach(parameters.filter((p) => p.direction === "input"), ({ name }) =>
+          Effect.forkScoped(recordFailure(Pumps.input({
+            parameter: name,
+            bufferId: request.buffers[name]!,
+            path: pipeOf(name),
+            gone,
+            feed: local?.inputs[name]
+          }))))
+        const outputFibers = yield* Effect.forEach(outputs, ({ name, reader }) =>
+          Effect.forkScoped(recordFailure(Pumps.output({
+            parameter: name,
+            bufferId: request.buffers[name]!,
+            reader,
+            tap: local?.outputs[name]
+          }))))
+
+        const ended = (observation: Observation) =>
+          Effect.gen(function*() {
+            settle(observation.status === "Succeeded")
+            gone.open()
+            yield* Fiber.interruptAll(inputFibers)
+            yield* Fiber.awaitAll(outputFibers)
+            // An output pump may have failed while draining: a run whose outputs are not all written did not succeed.
+            if (observation.status === "Succeeded" && (yield* Deferred.isDone(failure))) {
+              const error = yield* Deferred.await(failure)
+              return { status: "Failed", statusReason: error.message, finishedAt: Date.now() } satisfies Observation
+            }
+            return observation
+          })
+
+        // Waiting is set up before the start, as the docker CLI does: no round trip after a short program exits.
+        const waiting = yield* Effect.forkScoped(Effect.result(docker.waitContainer(containerId, { condition: "next-exit" })))
+        return { containerId, waiting, failure, ended, release } satisfies Replica
+      })
+
+    /** One replica from its start to its end. */
+    const outcomeOf = (replica: Replica, startedAt: number | undefined) => {
+      const exited = Fiber.join(replica.waiting).pipe(
         // The early wait may have failed (the engine restarted, say): a plain wait returns at once if it has exited.
-        Effect.flatMap((result) => result._tag === "Success" ? Effect.void : Effect.asVoid(docker.waitContainer(containerId))),
-        Effect.andThen(docker.inspectContainer(containerId)),
+        Effect.flatMap((result) =>
+          result._tag === "Success" ? Effect.void : Effect.asVoid(docker.waitContainer(replica.containerId))),
+        Effect.andThen(docker.inspectContainer(replica.containerId)),
         Effect.flatMap((container) =>
-          Effect.map(oomKilled(containerId, container.State), (oom) => exitObservation({ ...container.State, OOMKilled: oom }))),
+          Effect.map(oomKilled(replica.containerId, container.State), (oom) => exitObservation({ ...container.State, OOMKilled: oom }))),
         Effect.mapError(fromDocker)
-      )
-      const outcome = yield* Effect.raceFirst(
-        Effect.map(exited, (observation) => ({ _tag: "Exited" as const, observation })),
-        Effect.map(Deferred.await(failure), (error) => ({ _tag: "PumpFailed" as const, error }))
       )
       // Docker stamps StartedAt when the start returns, so a program that ends at once may "finish" before it "started".
       const clamp = (o: Observation): Observation =>
         startedAt !== undefined && o.finishedAt !== undefined && o.finishedAt < startedAt ? { ...o, finishedAt: startedAt } : o
-      if (outcome._tag === "Exited") return yield* ended(clamp(outcome.observation))
-      yield* kill
-      return yield* ended({ status: "Failed", statusReason: outcome.error.message, finishedAt: Date.now() })
+      return Effect.raceFirst(
+        Effect.map(exited, (observation) => ({ _tag: "Exited" as const, observation })),
+        Effect.map(Deferred.await(replica.failure), (error) => ({ _tag: "PumpFailed" as const, error }))
+      ).pipe(Effect.flatMap((outcome) =>
+        outcome._tag === "Exited"
+          ? replica.ended(clamp(outcome.observation))
+          : Effect.andThen(
+            docker.killContainer(replica.containerId).pipe(Effect.ignore),
+            replica.ended({ status: "Failed", statusReason: outcome.error.message, finishedAt: Date.now() })
+          )
+      ))
+    }
+
+    const body = Effect.gen(function*() {
+      const workers = request.run.worker === undefined
+        ? undefined
+        : yield* DockerWorkers.start(request, options, options.workerReadyTimeout)
+      const prepared: Array<Replica> = []
+      for (let replica = 0; replica < replicas; replica++) {
+        prepared.push(yield* prepare({ replica, ...(workers === undefined ? {} : { workers }) }))
+      }
+      const killJobs = Effect.forEach(prepared, (r) => Effect.ignore(docker.killContainer(r.containerId)), {
+        concurrency: "unbounded",
+        discard: true
+      })
+      const endAll = (observation: Observation) =>
+        Effect.map(Effect.forEach(prepared, (r) => r.ended(observation), { concurrency: "unbounded" }), () => observation)
+
+      const starts = yield* Effect.forEach(prepared, (r) => Effect.result(Effect.mapError(docker.startContainer(r.containerId), fromDocker)), {
+        concurrency: "unbounded"
+      })
+      const refused = starts.find((s) => s._tag === "Failure")
+      if (refused !== undefined && refused._tag === "Failure") {
+        yield* killJobs
+        return yield* endAll({ status: "Failed", statusReason: refused.failure.message, finishedAt: Date.now() })
+      }
+      const inspected = yield* Effect.forEach(prepared, (r) => Effect.mapError(docker.inspectContainer(r.containerId), fromDocker), {
+        concurrency: "unbounded"
+      })
+      const startTimes = inspected.flatMap((c) => {
+        const at = epochMillis(c.State.StartedAt)
+        return at === undefined ? [] : [at]
+      })
+      const startedAt = startTimes.length === 0 ? undefined : Math.min(...startTimes)
+      yield* report({ status: "Running", ...(startedAt === undefined ? {} : { startedAt }) })
+
+      // The first failure is the run's; it stops the other replicas, whose own endings then say nothing new.
+      let first: Observation | undefined
+      const outcomes = yield* Effect.forEach(prepared, (r) =>
+        Effect.tap(outcomeOf(r, startedAt), (o) => {
+          if (o.status === "Succeeded" || first !== undefined) return Effect.void
+          first = o
+          return killJobs
+        }), { concurrency: "unbounded" })
+      if (first !== undefined) return first
+      const finishedAt = Math.max(...outcomes.map((o) => o.finishedAt ?? Date.now()))
+      return { status: "Succeeded", finishedAt } satisfies Observation
     })
 
+    const killEverything = Effect.ignore(docker.listContainers({ all: true, filters: Naming.runFilter(options.instance, runId) }).pipe(
+      Effect.flatMap((containers) =>
+        Effect.forEach(containers, (c) => Effect.ignore(docker.killContainer(c.Id)), { concurrency: "unbounded" }))
+    ))
+
     return yield* body.pipe(
-      Effect.onInterrupt(() =>
-        Effect.flatMap(release, () =>
-          Effect.ignore(docker.listContainers({ all: true, filters: Naming.runFilter(options.instance, runId) }).pipe(
-            Effect.flatMap((containers) =>
-              Effect.forEach(containers, (c) => Effect.ignore(docker.killContainer(c.Id)), { concurrency: "unbounded" }))
-          )))
-      ),
+      Effect.onInterrupt(() => Effect.andThen(releaseAll, killEverything)),
+      // Workers serve until the job has ended, however it ended; they are removed with the run when it is finalised.
+      Effect.ensuring(request.run.worker === undefined ? Effect.void : Effect.ignore(DockerWorkers.stop(options, runId))),
       // Pumps still running are interrupted when the scope closes: by then the pipes are released.
-      Effect.ensuring(release),
+      Effect.ensuring(releaseAll),
       Effect.scoped
     )
   })

@@ -1,6 +1,6 @@
-import * as CodespecSpec from "../../dsl/CodespecSpec.ts"
-import * as Derived from "../../dsl/Derived.ts"
+import type * as CodespecSpec from "../../dsl/CodespecSpec.ts"
 import type * as Plan from "../../engine/Plan.ts"
+import * as WorkerTopology from "../../engine/WorkerTopology.ts"
 import * as Names from "./Names.ts"
 import type * as Objects from "./Objects.ts"
 import * as Pods from "./Pods.ts"
@@ -9,12 +9,7 @@ import * as Pods from "./Pods.ts"
  * A distributed run's workers: a StatefulSet (stable pod names `<name>-<i>`, started all at once) behind a headless
  * Service of the same name, which gives every worker the DNS name the job is told about.
  */
-export interface Topology {
-  /** Worker DNS names, in worker order. */
-  readonly hosts: ReadonlyArray<string>
-  /** Endpoint ports by endpoint name, in name order. */
-  readonly endpoints: ReadonlyArray<readonly [string, number]>
-}
+export type Topology = WorkerTopology.WorkerTopology
 
 export const topology = (
   run: Plan.Run,
@@ -23,27 +18,12 @@ export const topology = (
   clusterDomain: string
 ): Topology => ({
   hosts: Names.workerHosts(run.name, worker.target.replicas, namespace, clusterDomain),
-  endpoints: Object.entries(worker.spec.endpoints ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  endpoints: WorkerTopology.endpointsOf(worker.spec)
 })
 
-/** Tyger's variables (`TYGER_WORKER_NODES`, `TYGER_<EP>_WORKER_ENDPOINT_ADDRESSES`: JSON arrays), then derived ones. */
-export const jobEnv = (topology: Topology, derived: Plan.JobTarget["env"]): Array<Objects.EnvVar> => {
-  const ports = Object.fromEntries(topology.endpoints)
-  return [
-    { name: CodespecSpec.WORKER_NODES_VARIABLE, value: JSON.stringify(topology.hosts) },
-    ...topology.endpoints.map(([endpoint, port]) => ({
-      name: CodespecSpec.endpointVariable(endpoint),
-      value: JSON.stringify(topology.hosts.map((h) => `${h}:${port}`))
-    })),
-    ...Object.entries(derived).map(([name, value]) => ({ name, value: Derived.render(toDerived(value), topology.hosts, ports) }))
-  ]
-}
-
-/** `Derived.render` takes the DSL's shape, whose endpoint source also names its codespec; the plan drops that name. */
-const toDerived = (value: Plan.DerivedValue): Pick<Derived.Derived, "source" | "format"> => ({
-  format: value.format,
-  source: value.source.kind === "workerNodes" ? value.source : { ...value.source, codespec: undefined }
-})
+/** Tyger's variables and the run's derived values (engine/WorkerTopology.ts) as container env. */
+export const jobEnv = (topology: Topology, derived: Plan.JobTarget["env"]): Array<Objects.EnvVar> =>
+  WorkerTopology.jobEnv(topology, derived).map(([name, value]) => ({ name, value }))
 
 /** What the job waits for: every endpoint of every worker accepting TCP, or every worker resolving without any. */
 export const waitTargets = (topology: Topology): Array<string> =>

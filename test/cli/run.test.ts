@@ -115,12 +115,14 @@ describe("tyger run: arguments and errors", () => {
       "InvalidInput: Buffer argument 'nope' does not correspond to a buffer parameter on the codespec")
   })
 
-  test("--worker-* flags make a distributed run, which the Docker provider refuses", async () => {
+  test("--worker-* flags make a distributed run; the Docker provider refuses what one engine cannot do", async () => {
     const run = session()
     await run(...hello)
     assert.equal((await run("codespec", "create", "w", "--kind", "worker", "--image", testImage, "--endpoint", "api=80")).code, 0)
-    fails(await run("run", "create", "-c", "hello", "--worker-codespec", "w", "--worker-replicas", "2"),
-      "the docker provider does not support distributed runs (workers)")
+    fails(await run("run", "create", "-c", "hello", "--worker-codespec", "w", "--worker-replicas", "2", "--worker-node-pool", "gpu"),
+      "the docker provider does not support node pools")
+    fails(await run("run", "create", "-c", "hello", "--worker-codespec", "hello"),
+      "InvalidInput: the worker target needs a worker codespec, but the codespec is a job codespec")
     // A worker flag without a worker codespec still makes a worker target, which then lacks its codespec.
     const noCodespec = await run("run", "create", "-c", "hello", "--worker-node-pool", "gpu")
     assert.equal(noCodespec.code, 1)

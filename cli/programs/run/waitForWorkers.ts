@@ -1,7 +1,6 @@
 import { Clock, Duration, Effect, Result } from "effect"
-import * as Dns from "node:dns"
-import * as Net from "node:net"
 import * as GoDuration from "../../../dsl/GoDuration.ts"
+import * as TcpProbe from "../../../engine/TcpProbe.ts"
 import { CliError, invalidArguments } from "../../CliError.ts"
 import * as Pflag from "../../pflag.ts"
 
@@ -47,42 +46,9 @@ const parseTarget = (text: string): Result.Result<Target, string> => {
   return Result.succeed({ text, host, port: number })
 }
 
-const reasonOf = (error: unknown): string => {
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined
-  switch (code) {
-    case "ECONNREFUSED":
-      return "connection refused"
-    case "ENOTFOUND":
-    case "EAI_NONAME":
-    case "EAI_AGAIN":
-      return "no such host"
-    case "ETIMEDOUT":
-      return "no answer"
-  }
-  return error instanceof Error ? error.message : String(error)
-}
-
 /** `undefined` once the target answers, else why not. */
-const probe = (target: Target, timeoutMillis: number): Effect.Effect<string | undefined> => {
-  const attempt = target.port === undefined
-    ? Effect.tryPromise({ try: () => Dns.promises.lookup(target.host), catch: reasonOf }).pipe(
-      Effect.as(undefined),
-      Effect.catch((reason) => Effect.succeed(reason))
-    )
-    : Effect.callback<string | undefined>((resume) => {
-      const socket = Net.connect({ host: target.host, port: target.port! })
-      socket.once("connect", () => {
-        socket.destroy()
-        resume(Effect.succeed(undefined))
-      })
-      socket.once("error", (error) => resume(Effect.succeed(reasonOf(error))))
-      return Effect.sync(() => socket.destroy())
-    })
-  return attempt.pipe(
-    Effect.timeoutOption(Duration.millis(timeoutMillis)),
-    Effect.map((answer) => answer._tag === "Some" ? answer.value : "no answer")
-  )
-}
+const probe = (target: Target, timeoutMillis: number): Effect.Effect<string | undefined> =>
+  TcpProbe.probe(target.host, target.port, timeoutMillis)
 
 const timeoutOf = (value: string | undefined) => {
   if (value === undefined || value === "") return Effect.succeed(undefined)

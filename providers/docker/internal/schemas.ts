@@ -88,6 +88,11 @@ export const HostConfig = Schema.Struct({
   DeviceRequests: Schema.optionalKey(Schema.Array(DeviceRequest)),
   /** `bridge`, `none`, `host` or a network name. */
   NetworkMode: Schema.optionalKey(Schema.String),
+  /** `always` restarts a container that exits, until it is killed or removed (Tyger's workers). */
+  RestartPolicy: Schema.optionalKey(Schema.Struct({
+    Name: Schema.Literals(["", "no", "always", "unless-stopped", "on-failure"]),
+    MaximumRetryCount: Schema.optionalKey(Schema.Int)
+  })),
   /** Runs an init process as PID 1 that reaps zombies and forwards signals. */
   Init: Schema.optionalKey(Schema.Boolean),
   AutoRemove: Schema.optionalKey(Schema.Boolean)
@@ -157,6 +162,10 @@ export const ContainerInspect = Schema.Struct({
   Created: Schema.optionalKey(Schema.String),
   Image: Schema.optionalKey(Schema.String),
   State: ContainerState,
+  RestartCount: Schema.optionalKey(Schema.Int),
+  NetworkSettings: maybe(Schema.Struct({
+    Networks: maybe(Schema.Record(Schema.String, Schema.Struct({ IPAddress: maybe(Schema.String) })))
+  })),
   Config: maybe(Schema.Struct({
     Image: Schema.optionalKey(Schema.String),
     Labels: maybe(Labels)

@@ -1,0 +1,164 @@
+import { Clock, Duration, Effect } from "effect"
+import * as Expand from "../../dsl/Expand.ts"
+import * as Plan from "../../engine/Plan.ts"
+import type { RunRequest } from "../../engine/Provider.ts"
+import * as TcpProbe from "../../engine/TcpProbe.ts"
+import * as WorkerTopology from "../../engine/WorkerTopology.ts"
+import { type ContainerSpec, DockerClient } from "./DockerClient.ts"
+import { createNamed, type CreatorOptions, fromDocker, hostResources, providerError, replicasOf } from "./DockerRunCreator.ts"
+import * as Naming from "./internal/naming.ts"
+
+/**
+ * A distributed run's workers on one Docker engine, with the contract Tyger gives them on Kubernetes: a network of the
+ * run's own where each worker has a stable host name (`run-<id>-worker-<i>`), workers that serve until the job ends
+ * (restarted if they exit, as a StatefulSet's pods are), and a job that starts only once every worker runs and every
+ * endpoint of every worker accepts a TCP connection.
+ *
+ * Readiness is probed from this host to each worker's address on the run's bridge network, which a Linux host reaches
+ * directly; an engine elsewhere (a remote DOCKER_HOST, a VM-based desktop engine) would need the probe inside the
+ * network.
+ */
+
+/** How long the job waits for its workers by default: long enough for a worker that loads a model first. */
+export const DEFAULT_READY_TIMEOUT = Duration.minutes(5)
+const POLL = Duration.millis(200)
+const ATTEMPT_TIMEOUT_MILLIS = 1_000
+
+export const workerCodespec = (request: Pick<RunRequest, "plan" | "run">): Plan.Codespec =>
+  Plan.codespecById(request.plan).get(request.run.worker!.codespec)!
+
+export const topologyOf = (request: Pick<RunRequest, "plan" | "run" | "runId">): WorkerTopology.WorkerTopology => ({
+  hosts: Array.from({ length: request.run.worker!.replicas }, (_, i) => Naming.workerHost(request.runId, i)),
+  endpoints: WorkerTopology.endpointsOf(workerCodespec(request).spec)
+})
+
+/**
+ * Worker `index`: the worker codespec's image, command, args and env (expanded with Kubernetes' rules; workers get no
+ * buffers), its resources, its host name as hostname and as its name on the run's network.
+ */
+export const workerSpec = (request: RunRequest, options: CreatorOptions, index: number): ContainerSpec => {
+  const { spec } = workerCodespec(request)
+  const env = Expand.expandEnvironment(Object.entries(spec.env ?? {}))
+  const host = Naming.workerHost(request.runId, index)
+  const network = Naming.networkName(options.instance, request.runId)
+  const command = spec.command !== undefined && spec.command.length > 0 ? spec.command : undefined
+  const args = spec.args !== undefined && spec.args.length > 0 ? spec.args : undefined
+  return {
+    Image: spec.image!,
+    ...(command === undefined ? {} : { Entrypoint: Expand.expandAll(command, env) }),
+    ...(args === undefined ? {} : { Cmd: Expand.expandAll(args, env) }),
+    Env: env.map(([name, value]) => `${name}=${value}`),
+    ...(spec.workingDir === undefined || spec.workingDir === "" ? {} : { WorkingDir: spec.workingDir }),
+    Hostname: host,
+    Labels: {
+      ...options.labels,
+      ...Naming.labelsOf(options.instance, request.runId, Naming.roleOf("worker", index, replicasOf(request.run))),
+      [Naming.WORKER_LABEL]: String(request.runId)
+    },
+    HostConfig: { NetworkMode: network, RestartPolicy: { Name: "always" }, ...hostResources(spec) },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [host] } } }
+  }
+}
+
+interface Started {
+  readonly id: string
+  readonly host: string
+}
+
+/** Why a worker is not ready yet, or undefined when it is. */
+const notReady = (worker: Started, network: string, endpoints: WorkerTopology.WorkerTopology["endpoints"], attemptMillis: number) =>
+  Effect.gen(function*() {
+    const docker = yield* DockerClient
+    const inspected = yield* Effect.mapError(docker.inspectContainer(worker.id), fromDocker)
+    const state = inspected.State
+    const restarts = inspected.RestartCount ?? 0
+    const exited = restarts > 0 || state.Status === "exited" || state.Status === "restarting"
+      ? `; it exited with code ${state.ExitCode}${restarts > 0 ? ` and was restarted ${restarts} time${restarts === 1 ? "" : "s"}` : ""}`
+      : ""
+    if (!state.Running || state.Status === "restarting") {
+      return { endpoint: endpoints[0], reason: `it is not running${exited}` }
+    }
+    const ip = inspected.NetworkSettings?.Networks?.[network]?.IPAddress
+    if (endpoints.length === 0) return undefined
+    if (ip === undefined || ip === null || ip === "") return { endpoint: endpoints[0], reason: "it has no address on the run's network yet" }
+    for (const endpoint of endpoints) {
+      const reason = yield* TcpProbe.probe(ip, endpoint[1], attemptMillis)
+      if (reason !== undefined) return { endpoint, reason: `${reason}${exited}` }
+    }
+    return undefined
+  })
+
+const describe = (host: string, failure: { readonly endpoint: readonly [string, number] | undefined; readonly reason: string }) =>
+  failure.endpoint === undefined
+    ? `worker ${host} (${failure.reason})`
+    : `worker ${host} on endpoint '${failure.endpoint[0]}' (port ${failure.endpoint[1]}): ${failure.reason}`
+
+/** Waits for every worker and endpoint; past `timeout`, fails naming the first worker and endpoint still not ready. */
+const awaitReady = (
+  workers: ReadonlyArray<Started>,
+  network: string,
+  endpoints: WorkerTopology.WorkerTopology["endpoints"],
+  timeout: Duration.Duration
+) =>
+  Effect.gen(function*() {
+    const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(timeout)
+    let pending = workers
+    for (;;) {
+      const answers = yield* Effect.forEach(pending, (w) => notReady(w, network, endpoints, ATTEMPT_TIMEOUT_MILLIS), {
+        concurrency: "unbounded"
+      })
+      const still = pending.flatMap((w, i) => answers[i] === undefined ? [] : [{ worker: w, failure: answers[i]! }])
+      if (still.length === 0) return
+      pending = still.map((s) => s.worker)
+      if ((yield* Clock.currentTimeMillis) >= deadline) {
+        const [first] = still
+        const more = still.length > 1 ? ` (and ${still.length - 1} more worker${still.length === 2 ? "" : "s"})` : ""
+        return yield* providerError(
+          "Timeout",
+          `Timed out after ${Duration.format(timeout)} waiting for ${describe(first!.worker.host, first!.failure)}${more}`
+        )
+      }
+      yield* Effect.sleep(POLL)
+    }
+  })
+
+/**
+ * Creates the run's network and workers, starts them, and returns once every endpoint accepts connections: what the
+ * job is told. Everything created carries the run's labels, so `remove` finds it whatever happens next.
+ */
+export const start = Effect.fn("DockerWorkers.start")(function*(
+  request: RunRequest,
+  options: CreatorOptions,
+  timeout: Duration.Duration
+) {
+  const docker = yield* DockerClient
+  const network = Naming.networkName(options.instance, request.runId)
+  // Left by an earlier database in this data directory (runs are never restarted).
+  yield* docker.removeNetwork(network).pipe(Effect.ignore)
+  yield* Effect.mapError(
+    docker.createNetwork({ Name: network, Labels: { ...options.labels, ...Naming.runLabels(options.instance, request.runId) } }),
+    fromDocker
+  )
+  const topology = topologyOf(request)
+  const workers = yield* Effect.forEach(topology.hosts, (host, index) =>
+    Effect.map(
+      createNamed(Naming.workerContainerName(options.instance, request.runId, index), workerSpec(request, options, index)),
+      (id): Started => ({ id, host })
+    ), { concurrency: "unbounded" })
+  yield* Effect.forEach(workers, (w) => Effect.mapError(docker.startContainer(w.id), fromDocker), {
+    concurrency: "unbounded",
+    discard: true
+  })
+  yield* awaitReady(workers, network, topology.endpoints, timeout)
+  return { network, topology }
+})
+
+/** Stops the workers once the job has ended; they are removed with the rest of the run when it is finalised. */
+export const stop = Effect.fn("DockerWorkers.stop")(function*(options: CreatorOptions, runId: number) {
+  const docker = yield* DockerClient
+  const containers = yield* Effect.mapError(
+    docker.listContainers({ all: true, filters: { label: [...Naming.runFilter(options.instance, runId).label, `${Naming.WORKER_LABEL}=${runId}`] } }),
+    fromDocker
+  )
+  yield* Effect.forEach(containers, (c) => Effect.ignore(docker.killContainer(c.Id)), { concurrency: "unbounded", discard: true })
+})
