@@ -234,7 +234,7 @@ describe("tyger run on Docker (in-process)", { skip }, () => {
     })
   })
 
-  test("the Docker provider's refusals: missing images, buffers, node pools, replicas", async () => {
+  test("the Docker provider's refusals: missing images, buffers, node pools, replicated jobs with outputs", async () => {
     const run = session()
     run.file("missing.yml", "job:\n  codespec:\n    image: tyger-test/missing:none\n")
     fails(await run("run", "create", "-f", "missing.yml"),
@@ -243,7 +243,8 @@ describe("tyger run on Docker (in-process)", { skip }, () => {
     fails(await run("run", "create", "-c", "hello", "-b", "input=aaaaaaaaaaaaaaaaaaaaaaaaaa"),
       "InvalidInput: The buffer 'aaaaaaaaaaaaaaaaaaaaaaaaaa' was not found")
     fails(await run("run", "create", "-c", "hello", "--node-pool", "gpu"), "the docker provider does not support node pools")
-    fails(await run("run", "create", "-c", "hello", "-r", "2"), "the docker provider does not support job replicas greater than 1")
+    fails(await run("run", "create", "-c", "hello", "-r", "2"),
+      "InvalidInput: a job with 2 replicas cannot have output buffers (output): a buffer has exactly one writer")
     assert.equal((await run("run", "list")).stdout, "[]\n")
   })
 })

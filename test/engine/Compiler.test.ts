@@ -369,6 +369,20 @@ describe("capabilities", () => {
     ])
   })
 
+  test("job replicas with an output buffer can never succeed (one writer per buffer): refused for every provider", async () => {
+    const job = Codespec.job({ image: "busybox", buffers: { inputs: ["in"], outputs: ["out", "log"] } })
+    const error = await compileError(Workflow.make({ runs: { fan: Run.job(job, { replicas: 2 }) } }))
+    assert.deepEqual(error.problems, [{
+      reason: "InvalidRun",
+      path: "runs.fan.job.replicas",
+      message: "a job with 2 replicas cannot have output buffers (out, log): a buffer has exactly one writer"
+    }])
+    // Inputs only: every replica reads every input.
+    const inputsOnly = Codespec.job({ image: "busybox", buffers: { inputs: ["in"] } })
+    const plan = await Effect.runPromise(Compiler.compile(Workflow.make({ runs: { fan: Run.job(inputsOnly, { replicas: 2 }) } })))
+    assert.deepEqual(plan.runs[0]?.requires, ["JobReplicas"])
+  })
+
   test("without a provider name", async () => {
     const error = await compileError(Workflow.fromModule(Library.Nightly), { capabilities: new Set() })
     assert.deepEqual(error.problems, [

@@ -7,13 +7,26 @@ import * as Run from "../../../dsl/Run.ts"
 import * as Workflow from "../../../dsl/Workflow.ts"
 import * as Compiler from "../../../engine/Compiler.ts"
 import type { RunRequest } from "../../../engine/Provider.ts"
+import * as Library from "../../../dsl/library/index.ts"
 import { containerSpec, imageMissing } from "../../../providers/docker/DockerRunCreator.ts"
+import * as DockerWorkers from "../../../providers/docker/DockerWorkers.ts"
 import { capabilitiesOf } from "../../../providers/docker/DockerProvider.ts"
 import * as Naming from "../../../providers/docker/internal/naming.ts"
 
 const requestFor = (run: Run.Any, runId = 7): RunRequest => {
   const plan = Effect.runSync(Compiler.compile(Workflow.make({ runs: { r: run } })))
   return { runId, plan, run: plan.runs[0]!, buffers: { input: "in-id", output: "out-id" }, pull: false }
+}
+
+/** The job container's env as a map (the order is checked where it matters). */
+const envOf = (spec: { readonly Env?: ReadonlyArray<string> }): Record<string, string> =>
+  Object.fromEntries((spec.Env ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]))
+
+const distributed = (run: Run.Any, runId = 7) => {
+  const request = requestFor(run, runId)
+  const topology = DockerWorkers.topologyOf(request)
+  const network = Naming.networkName(options.instance, runId)
+  return { request, topology, network, job: containerSpec(request, options, { replica: 0, workers: { network, topology } }) }
 }
 
 const options = { dataDir: "/data", instance: "abc123", labels: { "tyger-test": "1" } }
@@ -87,8 +100,77 @@ describe("DockerRunCreator.containerSpec", () => {
 
   test("Tyger's message for an image that is not on the engine; GPUs only with the NVIDIA runtime", () => {
     assert.equal(imageMissing("x/y:1"), "The image 'x/y:1' was not found on the system. Run `docker pull x/y:1` and try again.")
-    assert.deepEqual([...capabilitiesOf({ ServerVersion: "20", Runtimes: { runc: {} } })], [])
-    assert.deepEqual([...capabilitiesOf({ ServerVersion: "20", Runtimes: { runc: {}, nvidia: {} } })], ["Gpu"])
-    assert.deepEqual([...capabilitiesOf(undefined)], [])
+    assert.deepEqual([...capabilitiesOf({ ServerVersion: "20", Runtimes: { runc: {} } })], ["DistributedRuns", "JobReplicas"])
+    assert.deepEqual([...capabilitiesOf({ ServerVersion: "20", Runtimes: { runc: {}, nvidia: {} } })], ["DistributedRuns", "JobReplicas", "Gpu"])
+    assert.deepEqual([...capabilitiesOf(undefined)], ["DistributedRuns", "JobReplicas"])
+  })
+})
+
+describe("DockerWorkers: a distributed run's containers", () => {
+  test("DAPHNE (library): the coordinator is told every worker, as JSON and as DISTRIBUTED_WORKERS=host:port,...", () => {
+    const { job, network, request } = distributed(Library.Daphne.daphne)
+    const env = envOf(job)
+    const hosts = ["run-7-worker-0", "run-7-worker-1", "run-7-worker-2"]
+    assert.equal(env["TYGER_WORKER_NODES"], JSON.stringify(hosts))
+    assert.equal(env["TYGER_GRPC_WORKER_ENDPOINT_ADDRESSES"], JSON.stringify(hosts.map((h) => `${h}:50051`)))
+    assert.equal(env["DISTRIBUTED_WORKERS"], hosts.map((h) => `${h}:50051`).join(","))
+    // The pipes come before the workers' variables, as on Kubernetes.
+    const names = (job.Env ?? []).map((e) => e.slice(0, e.indexOf("=")))
+    assert.ok(names.indexOf("SCRIPT_PIPE") < names.indexOf("TYGER_WORKER_NODES"))
+    assert.equal(network, "tyger-run-7-abc123")
+    assert.equal(job.HostConfig?.NetworkMode, network)
+    assert.equal(job.Hostname, "run-7-job-0")
+    assert.equal(job.Labels?.["tyger-run-container-name"], "job")
+
+    const worker = DockerWorkers.workerSpec(request, options, 2)
+    assert.equal(worker.Image, "daphneeu/daphne:latest")
+    assert.deepEqual(worker.Entrypoint, ["/daphne/bin/DistributedWorker"])
+    assert.deepEqual(worker.Cmd, ["0.0.0.0:50051"])
+    assert.equal(worker.Hostname, "run-7-worker-2")
+    assert.deepEqual(worker.NetworkingConfig, { EndpointsConfig: { [network]: { Aliases: ["run-7-worker-2"] } } })
+    // Workers serve until the job ends (a StatefulSet's restartPolicy: Always); no pipes, limits applied.
+    assert.deepEqual(worker.HostConfig, {
+      NetworkMode: network,
+      RestartPolicy: { Name: "always" },
+      CpuShares: 2048,
+      Memory: 4 * 1024 ** 3,
+      MemorySwap: 4 * 1024 ** 3,
+      MemoryReservation: 4 * 1024 ** 3
+    })
+    assert.deepEqual(worker.Labels, {
+      "tyger-test": "1",
+      "tyger-run": "7",
+      "tyger-ts": "1",
+      "tyger-ts-instance": "abc123",
+      "tyger-run-container-name": "worker-2",
+      "tyger-worker": "7"
+    })
+  })
+
+  test("Tyger's distributed gadgetron: per-endpoint JSON arrays and the derived list, five workers", () => {
+    const { job } = distributed(Library.Gadgetron.distributedRun, 12)
+    const env = envOf(job)
+    const addresses = Array.from({ length: 5 }, (_, i) => `run-12-worker-${i}:9002`)
+    assert.equal(env["TYGER_GADGETRON_WORKER_ENDPOINT_ADDRESSES"], JSON.stringify(addresses))
+    assert.equal(env["GADGETRON_WORKER_ADDRESSES"], JSON.stringify(addresses))
+    assert.equal(env["GADGETRON_REMOTE_WORKER_COMMAND"], "printenv TYGER_GADGETRON_WORKER_ENDPOINT_ADDRESSES")
+  })
+
+  test("log roles: no prefix for a lone job; job/worker without an index for a side of one", () => {
+    assert.equal(Naming.roleOf("job", 0, { job: 1, worker: 0 }), "main")
+    assert.equal(Naming.roleOf("job", 0, { job: 1, worker: 1 }), "job")
+    assert.equal(Naming.roleOf("worker", 0, { job: 1, worker: 1 }), "worker")
+    assert.equal(Naming.roleOf("worker", 3, { job: 1, worker: 4 }), "worker-3")
+    assert.equal(Naming.roleOf("job", 1, { job: 2, worker: 0 }), "job-1")
+  })
+
+  test("job replicas: each has its own pipes directory and container", () => {
+    const request = requestFor(Run.job(Codespec.job({ image: "busybox", buffers: { inputs: ["input"] } }), { replicas: 3 }))
+    const second = containerSpec(request, options, { replica: 1 })
+    assert.deepEqual(second.HostConfig?.Binds, ["/data/runs/7/pipes-1:/run/secrets/7/pipes"])
+    assert.equal(second.Labels?.["tyger-run-container-name"], "job-1")
+    assert.equal(second.Hostname, undefined)
+    assert.equal(Naming.jobContainerName("abc123", 7, 1, 3), "tyger-run-7-job-1-abc123")
+    assert.equal(Naming.jobContainerName("abc123", 7, 0, 1), "tyger-run-7-main-abc123")
   })
 })

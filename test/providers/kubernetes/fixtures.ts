@@ -15,9 +15,10 @@ export const compileForKubernetes = (workflow: Workflow.Workflow): Promise<Plan.
 export const trainer = Codespec.job({
   name: "trainer",
   image: "registry.example/trainer:1",
-  buffers: { inputs: ["data"], outputs: ["model"] },
+  // Inputs only: every replica reads them, and a buffer has one writer, so replicated jobs have no outputs.
+  buffers: { inputs: ["data", "model"] },
   command: ["python", "train.py"],
-  args: ["--data", "$(DATA_PIPE)", "--out", "$(MODEL_PIPE)", "--literal", "$$(NOT_EXPANDED)"],
+  args: ["--data", "$(DATA_PIPE)", "--base", "$(MODEL_PIPE)", "--literal", "$$(NOT_EXPANDED)"],
   workingDir: "/work",
   env: { ZETA: "last-declared-first", ALPHA: "$(ZETA)-again" },
   identity: "trainer-identity",

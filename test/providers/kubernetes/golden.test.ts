@@ -48,9 +48,12 @@ describe("tyger plan --provider kubernetes", () => {
     const yaml = await run("plan", modulePath("daphne"), "--format", "yaml")
     assert.equal(yaml.code, 0)
     assert.deepEqual(Plan.decodeUnknownSync(parseYaml(yaml.stdout)), plan)
-    // The Docker provider does not run workers yet (its own capability list says so).
-    const docker = await run("plan", modulePath("daphne"), "--provider", "docker", "--format", "yaml")
-    assert.equal(docker.stderr, "Error: runs.daphne: the docker provider does not support distributed runs (workers)\n")
+    // The plan is provider-neutral: the Docker provider runs workers too, and only refuses what it lacks (schedules).
+    const docker = await run("plan", modulePath("daphne"), "--provider", "docker")
+    assert.equal(docker.code, 0)
+    assert.deepEqual(Plan.decodeUnknownSync(JSON.parse(docker.stdout)), plan)
+    const nightly = await run("plan", modulePath("nightly"), "--provider", "docker", "--format", "yaml")
+    assert.equal(nightly.stderr, "Error: runs.nightly-hello: the docker provider does not support schedules\n")
   })
 
   test("defaults: namespace 'default' and the package's image; a bad namespace is cobra's invalid argument", async () => {

@@ -181,7 +181,7 @@ describe("manifests", () => {
   test("$(VAR) is left to the kubelet; codespec env keeps its declared order; derived values are rendered", async () => {
     const pod = find(manifests(await edgePlan(), options), "Job", "training-job").spec.template.spec
     const main = container(pod, "main")
-    assert.deepEqual(main.args, ["--data", "$(DATA_PIPE)", "--out", "$(MODEL_PIPE)", "--literal", "$$(NOT_EXPANDED)"])
+    assert.deepEqual(main.args, ["--data", "$(DATA_PIPE)", "--base", "$(MODEL_PIPE)", "--literal", "$$(NOT_EXPANDED)"])
     const hosts = [0, 1].map((i) => `training-worker-${i}.training-worker.ns.svc.cluster.local`)
     assert.deepEqual(envOf(main), [
       ["TYGER_RUN_ID", "training"],
