@@ -69,6 +69,22 @@ export interface CreatorOptions {
   readonly labels: { readonly [key: string]: string }
 }
 
+/**
+ * The program of a container: `command` → Entrypoint and `args` → Cmd, expanded against its env and only when given
+ * (an entrypoint given without args runs without the image's CMD, as on Kubernetes).
+ */
+export const program = (spec: CodespecSpec.Spec, env: ReadonlyArray<readonly [string, string]>) => {
+  const command = nonEmpty(spec.command)
+  const args = nonEmpty(spec.args)
+  return {
+    Image: spec.image!,
+    ...(command === undefined ? {} : { Entrypoint: Expand.expandAll(command, env) }),
+    ...(args === undefined ? {} : { Cmd: Expand.expandAll(args, env) }),
+    Env: env.map(([name, value]) => `${name}=${value}`),
+    ...(spec.workingDir === undefined || spec.workingDir === "" ? {} : { WorkingDir: spec.workingDir })
+  } satisfies ContainerSpec
+}
+
 /** Where one job container goes: its replica, and for a distributed run the workers it is told about. */
 export interface JobPlacement {
   readonly replica: number
@@ -77,10 +93,8 @@ export interface JobPlacement {
 
 /**
  * A job container of a run, as Tyger's DockerRunCreator builds the main one: codespec env, the `<P>_PIPE` variables,
- * then (distributed) the workers' variables, expanded with Kubernetes' `$(VAR)` rules; `command` → Entrypoint and
- * `args` → Cmd, expanded against that env and only when given (an entrypoint given without args runs without the
- * image's CMD, as on Kubernetes); the replica's pipes directory mounted at Tyger's path. No restart policy: runs are
- * never restarted.
+ * then (distributed) the workers' variables, expanded with Kubernetes' `$(VAR)` rules; its program; the replica's pipes
+ * directory mounted at Tyger's path. No restart policy: runs are never restarted.
  */
 export const containerSpec = (
   request: RunRequest,
@@ -95,15 +109,9 @@ export const containerSpec = (
     ...Naming.pipeVariables(request.runId, parameters),
     ...(workers === undefined ? [] : WorkerTopology.jobEnv(workers.topology, request.run.job.env))
   ])
-  const command = nonEmpty(spec.command)
-  const args = nonEmpty(spec.args)
   const role = Naming.roleOf("job", placement.replica, replicasOf(request.run))
   return {
-    Image: spec.image!,
-    ...(command === undefined ? {} : { Entrypoint: Expand.expandAll(command, env) }),
-    ...(args === undefined ? {} : { Cmd: Expand.expandAll(args, env) }),
-    Env: env.map(([name, value]) => `${name}=${value}`),
-    ...(spec.workingDir === undefined || spec.workingDir === "" ? {} : { WorkingDir: spec.workingDir }),
+    ...program(spec, env),
     ...(workers === undefined ? {} : { Hostname: Naming.jobHost(request.runId, placement.replica) }),
     Labels: { ...options.labels, ...Naming.labelsOf(options.instance, request.runId, role) },
     HostConfig: {

@@ -5,7 +5,7 @@ import type { RunRequest } from "../../engine/Provider.ts"
 import * as TcpProbe from "../../engine/TcpProbe.ts"
 import * as WorkerTopology from "../../engine/WorkerTopology.ts"
 import { type ContainerSpec, DockerClient } from "./DockerClient.ts"
-import { createNamed, type CreatorOptions, fromDocker, hostResources, providerError, replicasOf } from "./DockerRunCreator.ts"
+import { createNamed, type CreatorOptions, fromDocker, hostResources, program, providerError, replicasOf } from "./DockerRunCreator.ts"
 import * as Naming from "./internal/naming.ts"
 
 /**
@@ -41,14 +41,8 @@ export const workerSpec = (request: RunRequest, options: CreatorOptions, index: 
   const env = Expand.expandEnvironment(Object.entries(spec.env ?? {}))
   const host = Naming.workerHost(request.runId, index)
   const network = Naming.networkName(options.instance, request.runId)
-  const command = spec.command !== undefined && spec.command.length > 0 ? spec.command : undefined
-  const args = spec.args !== undefined && spec.args.length > 0 ? spec.args : undefined
   return {
-    Image: spec.image!,
-    ...(command === undefined ? {} : { Entrypoint: Expand.expandAll(command, env) }),
-    ...(args === undefined ? {} : { Cmd: Expand.expandAll(args, env) }),
-    Env: env.map(([name, value]) => `${name}=${value}`),
-    ...(spec.workingDir === undefined || spec.workingDir === "" ? {} : { WorkingDir: spec.workingDir }),
+    ...program(spec, env),
     Hostname: host,
     Labels: {
       ...options.labels,
