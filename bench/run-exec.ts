@@ -3,15 +3,18 @@
 //   node_modules/.bin/node bench/run-exec.ts [sizeMiB=1024] [repeats=3] [helloRepeats=10]
 //
 // Throughput: `head -c SIZE /dev/zero | X | wc -c` where X is `cat` (a plain host pipe), `docker run -i --rm IMAGE cat`
-// (Docker's attach API), or a process that runs Runs.exec of a `cat` codespec with stdin → the input buffer and the
-// output buffer → stdout (the CLI's `tyger run exec` does the same through the same API). Latency: a hello-world run
-// against `docker run --rm IMAGE echo hello`, both as a fresh process and, for exec, warm inside one process.
-// The engine must be up and the test image built (scripts/docker-test-image.sh). Each exec uses a fresh data directory.
+// (Docker's attach API), the real CLI (`bin/tyger run exec -c cat`, through its launcher), or a bare process that runs
+// Runs.exec of the same codespec with stdin → the input buffer and the output buffer → stdout (what the CLI does
+// through the same API, without clipanion, logging or the CLI's layers). Latency: a hello-world run against
+// `docker run --rm IMAGE echo hello`, as a fresh CLI process, a fresh Runs.exec process, and warm inside one process.
+// The engine must be up and the test image built (scripts/docker-test-image.sh). Each exec uses a fresh data directory;
+// for the CLI it is a copy of one where `tyger codespec create` has stored the two codespecs, made before the clock starts.
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { MONITOR_PROCESS_ENV } from "../engine/MonitorLauncher.ts"
 
 // The global `process`, not `import process from "node:process"`: on Node that import evaluates every getter of the
 // module, process.stdin's included, which switches the stdin pipe to non-blocking mode and makes its reading thread
@@ -19,6 +22,9 @@ import { fileURLToPath } from "node:url"
 
 const IMAGE = "tyger-test/busybox:latest"
 const self = fileURLToPath(import.meta.url)
+const tyger = fileURLToPath(new URL("../bin/tyger", import.meta.url))
+const CAT_COMMAND = 'exec cat "$INPUT_PIPE" > "$OUTPUT_PIPE"'
+const HELLO_COMMAND = 'echo hello > "$OUTPUT_PIPE"'
 const node = process.execPath
 
 const sh = (script: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ms: number; stdout: string }> =>
@@ -33,8 +39,13 @@ const sh = (script: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ms:
 
 const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-// Processes that host run monitors keep one libuv thread per pipe waiting on a slow program; see fifo.ts.
-const childEnv = (dataDir: string): NodeJS.ProcessEnv => ({ ...process.env, UV_THREADPOOL_SIZE: "16", TYGER_TS_DATA_DIR: dataDir })
+// Processes that host run monitors keep one libuv thread per pipe waiting on a slow program (see fifo.ts): the bare
+// Runs.exec process gets MonitorLauncher's MONITOR_PROCESS_ENV here, the CLI sees the environment a user has.
+const childEnv = (dataDir: string, cli = false): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...(cli ? {} : MONITOR_PROCESS_ENV),
+  TYGER_TS_DATA_DIR: dataDir
+})
 
 const child = async (mode: "exec" | "hello" | "warm-hello", repeats = 1) => {
   const { Effect, Layer, ManagedRuntime } = await import("effect")
@@ -65,9 +76,9 @@ const child = async (mode: "exec" | "hello" | "warm-hello", repeats = 1) => {
   const cat = Codespec.job({
     image: IMAGE,
     buffers: { inputs: ["input"], outputs: ["output"] },
-    command: ["sh", "-c", 'exec cat "$INPUT_PIPE" > "$OUTPUT_PIPE"']
+    command: ["sh", "-c", CAT_COMMAND]
   })
-  const hello = Codespec.job({ image: IMAGE, buffers: { outputs: ["output"] }, command: ["sh", "-c", 'echo hello > "$OUTPUT_PIPE"'] })
+  const hello = Codespec.job({ image: IMAGE, buffers: { outputs: ["output"] }, command: ["sh", "-c", HELLO_COMMAND] })
   const timings: Array<number> = []
   await runtime.runPromise(Effect.gen(function*() {
     const runs = yield* Runs
@@ -99,11 +110,18 @@ const main = async () => {
   const source = `head -c ${bytes} /dev/zero`
   const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "tyger-bench-exec-"))
   const fresh = () => Fs.mkdtempSync(Path.join(tmp, "data-"))
-  const run = async (label: string, script: (dataDir: string) => string, times: number) => {
+  const template = fresh()
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`
+  const create = (name: string, buffers: string, command: string) =>
+    sh(`${tyger} codespec create ${name} --image ${IMAGE} ${buffers} --command -- sh -c ${quote(command)} >/dev/null`, childEnv(template, true))
+  await create("cat", "-i input -o output", CAT_COMMAND)
+  await create("hello", "-o output", HELLO_COMMAND)
+  const run = async (label: string, script: (dataDir: string) => string, times: number, cli = false) => {
     const ms: Array<number> = []
     for (let i = 0; i < times; i++) {
       const dataDir = fresh()
-      const { ms: elapsed, stdout } = await sh(script(dataDir), childEnv(dataDir))
+      if (cli) Fs.cpSync(template, dataDir, { recursive: true })
+      const { ms: elapsed, stdout } = await sh(script(dataDir), childEnv(dataDir, cli))
       if (label.startsWith("throughput") && stdout.trim() !== String(bytes)) throw new Error(`${label}: wc -c said ${stdout.trim()}`)
       Fs.rmSync(dataDir, { recursive: true, force: true })
       ms.push(elapsed)
@@ -113,10 +131,12 @@ const main = async () => {
   try {
     const execChild = `${node} --disable-warning=ExperimentalWarning ${self} --child`
     const pipe = await run("throughput: host pipe", () => `${source} | cat | wc -c`, repeats)
-    const exec = await run("throughput: run exec", () => `${source} | ${execChild} exec | wc -c`, repeats)
+    const cli = await run("throughput: tyger run exec (CLI)", () => `${source} | ${tyger} run exec -c cat 2>/dev/null | wc -c`, repeats, true)
+    const exec = await run("throughput: Runs.exec process", () => `${source} | ${execChild} exec | wc -c`, repeats)
     const dockerI = await run("throughput: docker run -i", () => `${source} | docker run -i --rm ${IMAGE} cat | wc -c`, 1)
     const dockerHello = await run("latency: docker run --rm", () => `docker run --rm ${IMAGE} echo hello`, helloRepeats)
-    const execHello = await run("latency: run exec (fresh process)", () => `${execChild} hello`, helloRepeats)
+    const cliHello = await run("latency: tyger run exec (CLI)", () => `${tyger} run exec -c hello 2>/dev/null`, helloRepeats, true)
+    const execHello = await run("latency: Runs.exec process", () => `${execChild} hello`, helloRepeats)
     const warmDir = fresh()
     const warm = await new Promise<Array<number>>((resolve, reject) => {
       const p = spawn(node, ["--disable-warning=ExperimentalWarning", self, "--child", "warm-hello", String(helloRepeats + 1)], {
@@ -131,16 +151,18 @@ const main = async () => {
     const mbps = (ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(0)
     const rows = [
       [pipe.label, `${pipe.ms.toFixed(0)} ms`, `${mbps(pipe.ms)} MB/s`, "1.00"],
+      [cli.label, `${cli.ms.toFixed(0)} ms`, `${mbps(cli.ms)} MB/s`, (pipe.ms / cli.ms).toFixed(2)],
       [exec.label, `${exec.ms.toFixed(0)} ms`, `${mbps(exec.ms)} MB/s`, (pipe.ms / exec.ms).toFixed(2)],
       [dockerI.label, `${dockerI.ms.toFixed(0)} ms`, `${mbps(dockerI.ms)} MB/s`, (pipe.ms / dockerI.ms).toFixed(3)],
-      ["exec vs docker run -i", "", "", `${(dockerI.ms / exec.ms).toFixed(1)}×`],
+      ["CLI vs docker run -i", "", "", `${(dockerI.ms / cli.ms).toFixed(1)}×`],
       [dockerHello.label, `${dockerHello.ms.toFixed(0)} ms`, "", "1.00"],
+      [cliHello.label, `${cliHello.ms.toFixed(0)} ms`, "", (cliHello.ms / dockerHello.ms).toFixed(2)],
       [execHello.label, `${execHello.ms.toFixed(0)} ms`, "", (execHello.ms / dockerHello.ms).toFixed(2)],
       ["latency: run exec (warm, in-process)", `${warmMs.toFixed(0)} ms`, "", (warmMs / dockerHello.ms).toFixed(2)]
     ]
     console.log(`size ${sizeMiB} MiB, medians of ${repeats} (throughput) and ${helloRepeats} (latency); load ${Os.loadavg().map((l) => l.toFixed(2)).join(" ")}`)
     for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(40) : c.padStart(12))).join(""))
-    console.log(JSON.stringify({ pipe: pipe.all, exec: exec.all, dockerI: dockerI.all, dockerHello: dockerHello.all, execHello: execHello.all, warm }))
+    console.log(JSON.stringify({ pipe: pipe.all, cli: cli.all, exec: exec.all, dockerI: dockerI.all, dockerHello: dockerHello.all, cliHello: cliHello.all, execHello: execHello.all, warm }))
   } finally {
     Fs.rmSync(tmp, { recursive: true, force: true })
   }
