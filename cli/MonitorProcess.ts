@@ -2,7 +2,6 @@ import { Effect, Layer } from "effect"
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import process from "node:process"
 import { fileURLToPath } from "node:url"
 import { MonitorLauncher } from "../engine/MonitorLauncher.ts"
 

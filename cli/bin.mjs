@@ -2,7 +2,6 @@
 // (~40 ms) before the first line runs, and `tyger --version` must start about as fast as the bare runtime.
 // Everything else goes to main.ts, which pays that cost once.
 import { readFileSync } from "node:fs"
-import process from "node:process"
 
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {

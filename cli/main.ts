@@ -1,6 +1,5 @@
 // The `tyger` entry point. `--version` is answered before anything else is loaded: it must start as fast as a bare
 // runtime. Every other command loads clipanion, and Effect only once a command runs.
-import process from "node:process"
 import { VERSION } from "./version.ts"
 
 const argv = process.argv.slice(2)

@@ -2,9 +2,8 @@ import { Effect } from "effect"
 import * as FsCallbacks from "node:fs"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import process from "node:process"
 import type { Readable, Writable } from "node:stream"
-import type * as BufferReader from "../../../engine/BufferReader.ts"
+import * as BufferReader from "../../../engine/BufferReader.ts"
 import * as BufferWriter from "../../../engine/BufferWriter.ts"
 import { errnoOf, pathError } from "../../output/goErrors.ts"
 
@@ -17,6 +16,11 @@ import { errnoOf, pathError } from "../../output/goErrors.ts"
  * engine's `fromReadable` closes its async iterator, which waits for the pending read, i.e. for more input.
  * stdout is written as a stream too (`gen 1G | cat`: 3.2 s through fd 1, where descriptor writes to a full pipe back
  * off and sleep; 1.1 s as a stream).
+ *
+ * Those figures were taken with the standard streams in non-blocking mode, which is what Node leaves them in once
+ * `process.stdin` or `process.stdout` is touched (clipanion does, when it is loaded). `run exec`, whose event loop is
+ * busy with the run's own pipes, reads and writes them through their descriptors from threads of their own instead,
+ * after putting them back in blocking mode (see {@link descriptorSource}).
  */
 
 const EMPTY = new Uint8Array(0)
@@ -117,6 +121,39 @@ export const sourceOf = (stream: Readable): Effect.Effect<BufferWriter.ByteSourc
     : Effect.succeed(streamSource(stream))
 
 export const sinkOf = (stream: Writable): BufferReader.ByteSink => streamSink(stream)
+
+interface StdioHandle {
+  readonly _handle?: { readonly setBlocking?: (blocking: boolean) => number }
+  readonly isTTY?: boolean
+}
+
+/**
+ * Puts a standard stream's descriptor back in blocking mode, so that a thread's reads and writes wait in the kernel
+ * instead of sleeping on EAGAIN (measured: a third of `run exec`'s throughput). Node made it non-blocking when it
+ * created the stream (libuv's pipes are); the stream itself is never read or written from then on. Bun and Deno
+ * expose no handle and leave the descriptor alone.
+ */
+const blocking = (stream: StdioHandle): void => void stream._handle?.setBlocking?.(true)
+
+/**
+ * stdin through its descriptor, read by a thread of its own (BufferWriter.fromFd), unless it is a terminal or not
+ * the process's stdin (tests pass streams): then {@link sourceOf}.
+ */
+export const descriptorSource = (stream: Readable): Effect.Effect<BufferWriter.ByteSource> => {
+  if (stream !== process.stdin || (stream as StdioHandle).isTTY === true) return sourceOf(stream)
+  blocking(stream as StdioHandle)
+  return Effect.succeed(BufferWriter.fromFd(0))
+}
+
+/**
+ * stdout through its descriptor, written by a thread of its own (BufferReader.toFd), unless it is a terminal or not
+ * the process's stdout: then {@link sinkOf}. Only a successful `close` means everything was written.
+ */
+export const descriptorSink = (stream: Writable): BufferReader.ByteSink => {
+  if (stream !== process.stdout || (stream as StdioHandle).isTTY === true) return sinkOf(stream)
+  blocking(stream as StdioHandle)
+  return BufferReader.toFd(1)
+}
 
 /** The reader of our output went away: Tyger (Go) dies of SIGPIPE there, silently. */
 export const isBrokenPipe = (error: unknown): boolean =>

@@ -1,5 +1,4 @@
 import { Effect } from "effect"
-import process from "node:process"
 
 /**
  * Succeeds at the first SIGINT or SIGTERM, as Tyger's `signal.NotifyContext` does for `buffer read|write`. The

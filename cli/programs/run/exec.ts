@@ -8,7 +8,7 @@ import type { RunRecord } from "../../../engine/RunRecord.ts"
 import { Runs } from "../../../engine/Runs.ts"
 import { invalidArguments } from "../../CliError.ts"
 import { fatal, LoggedFatal } from "../../output/fatal.ts"
-import { isBrokenPipe, sinkOf, sourceOf } from "../buffer/io.ts"
+import { descriptorSink, descriptorSource, isBrokenPipe, sinkOf } from "../buffer/io.ts"
 import { interrupted } from "../buffer/signals.ts"
 import { intFlag, tygerErrors } from "./common.ts"
 import { noArgs, pullProgress } from "./create.ts"
@@ -101,10 +101,12 @@ export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
       onLog
     ).pipe(Effect.timeout(LOGS_GRACE), Effect.ignore)
 
-  const source = yield* sourceOf(input.stdin)
+  const source = yield* descriptorSource(input.stdin)
+  // Closed (flushed) before the outcome is reported, whatever it is.
+  const output = descriptorSink(input.stdout)
   const execution = runs.exec(run, {
     input: source,
-    output: sinkOf(input.stdout),
+    output,
     onCreated,
     onStatus,
     ...(input.logs ? { onLog } : {}),
@@ -122,7 +124,12 @@ export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
   const exit = yield* Fiber.await(fiber)
   yield* Fiber.interrupt(signals)
   yield* Effect.promise(() => source.close())
-  if (Exit.isSuccess(exit)) return
+  const flushed = yield* Effect.promise(() => output.close().then(() => undefined, (error: unknown) => ({ error })))
+  if (Exit.isSuccess(exit)) {
+    if (flushed === undefined) return
+    if (isBrokenPipe(flushed.error)) return yield* new LoggedFatal({ message: "broken pipe" })
+    return yield* withRunId(fatal("Failed to read output", flushed.error instanceof Error ? flushed.error.message : String(flushed.error)))
+  }
 
   if (Cause.hasInterruptsOnly(exit.cause)) {
     if (created === undefined) return yield* fatal("Run failed", "context canceled")
