@@ -1,6 +1,6 @@
 // Layers for the Docker provider tests: a real Store, local blob store, Docker engine and in-process monitors, in a
 // fresh data directory, with this test file's session labels on every container.
-import { Effect, Layer, ManagedRuntime, Stream } from "effect"
+import { type Duration, Effect, Layer, ManagedRuntime, Stream } from "effect"
 import process from "node:process"
 import * as BufferReader from "../../../engine/BufferReader.ts"
 import { Buffers } from "../../../engine/Buffers.ts"
@@ -17,11 +17,21 @@ import { Provider } from "../../../engine/Provider.ts"
 
 export type Services = Runs | Store | Buffers | Provider | DockerClient | RunLogArchive
 
-export const layer = (dataDir: string, labels: { readonly [key: string]: string }, launcher: Layer.Layer<MonitorLauncher> = MonitorLauncher.inProcess) => {
+/** Provider options a test may set besides the data directory and labels. */
+export interface ProviderOptions {
+  readonly workerReadyTimeout?: Duration.Input
+}
+
+export const layer = (
+  dataDir: string,
+  labels: { readonly [key: string]: string },
+  launcher: Layer.Layer<MonitorLauncher> = MonitorLauncher.inProcess,
+  options: ProviderOptions = {}
+) => {
   const store = Store.layer({ dataDir })
   const buffers = Buffers.layer.pipe(Layer.provideMerge(LocalBlobStore.layer({ dataDir })), Layer.provideMerge(store))
   const docker = DockerClient.layer({ host: process.env["DOCKER_HOST"] })
-  const provider = DockerProvider.layer({ dataDir, labels }).pipe(Layer.provideMerge(docker), Layer.provideMerge(buffers))
+  const provider = DockerProvider.layer({ dataDir, labels, ...options }).pipe(Layer.provideMerge(docker), Layer.provideMerge(buffers))
   return Runs.layer.pipe(
     Layer.provideMerge(provider),
     Layer.provideMerge(launcher),
@@ -29,8 +39,12 @@ export const layer = (dataDir: string, labels: { readonly [key: string]: string 
   )
 }
 
-export const runtime = (dataDir: string, labels: { readonly [key: string]: string }, launcher?: Layer.Layer<MonitorLauncher>) =>
-  ManagedRuntime.make(layer(dataDir, labels, launcher))
+export const runtime = (
+  dataDir: string,
+  labels: { readonly [key: string]: string },
+  launcher?: Layer.Layer<MonitorLauncher>,
+  options?: ProviderOptions
+) => ManagedRuntime.make(layer(dataDir, labels, launcher, options))
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
