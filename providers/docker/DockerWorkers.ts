@@ -1,4 +1,4 @@
-import { Clock, Duration, Effect } from "effect"
+import { Clock, Duration, Effect, Stream } from "effect"
 import * as Expand from "../../dsl/Expand.ts"
 import * as Plan from "../../engine/Plan.ts"
 import type { RunRequest } from "../../engine/Provider.ts"
@@ -59,6 +59,14 @@ interface Started {
   readonly host: string
 }
 
+interface NotReady {
+  readonly endpoint: readonly [string, number] | undefined
+  readonly reason: string
+  /** The worker has exited at least once (and may have been restarted since). */
+  readonly exited: boolean
+  readonly restarts: number
+}
+
 /** Why a worker is not ready yet, or undefined when it is. */
 const notReady = (worker: Started, network: string, endpoints: WorkerTopology.WorkerTopology["endpoints"], attemptMillis: number) =>
   Effect.gen(function*() {
@@ -67,25 +75,41 @@ const notReady = (worker: Started, network: string, endpoints: WorkerTopology.Wo
     const state = inspected.State
     const restarts = inspected.RestartCount ?? 0
     const exited = restarts > 0 || state.Status === "exited" || state.Status === "restarting"
-      ? `; it exited with code ${state.ExitCode}${restarts > 0 ? ` and was restarted ${restarts} time${restarts === 1 ? "" : "s"}` : ""}`
-      : ""
-    if (!state.Running || state.Status === "restarting") {
-      return { endpoint: endpoints[0], reason: `it is not running${exited}` }
-    }
-    const ip = inspected.NetworkSettings?.Networks?.[network]?.IPAddress
+    const failure = (endpoint: NotReady["endpoint"], reason: string): NotReady => ({ endpoint, reason, exited, restarts })
+    if (!state.Running || state.Status === "restarting") return failure(endpoints[0], "it is not running")
     if (endpoints.length === 0) return undefined
-    if (ip === undefined || ip === null || ip === "") return { endpoint: endpoints[0], reason: "it has no address on the run's network yet" }
+    const ip = inspected.NetworkSettings?.Networks?.[network]?.IPAddress
+    if (ip === undefined || ip === null || ip === "") return failure(endpoints[0], "it has no address on the run's network yet")
     for (const endpoint of endpoints) {
       const reason = yield* TcpProbe.probe(ip, endpoint[1], attemptMillis)
-      if (reason !== undefined) return { endpoint, reason: `${reason}${exited}` }
+      if (reason !== undefined) return failure(endpoint, reason)
     }
     return undefined
   })
 
-const describe = (host: string, failure: { readonly endpoint: readonly [string, number] | undefined; readonly reason: string }) =>
-  failure.endpoint === undefined
-    ? `worker ${host} (${failure.reason})`
-    : `worker ${host} on endpoint '${failure.endpoint[0]}' (port ${failure.endpoint[1]}): ${failure.reason}`
+/**
+ * How the worker last exited: Docker resets `State.ExitCode` to 0 when it restarts a container, so the code is taken
+ * from the engine's last `die` event of the container.
+ */
+const lastExit = (worker: Started, since: number) =>
+  Effect.gen(function*() {
+    const docker = yield* DockerClient
+    const events = yield* docker.events({
+      since: new Date(since - 1000),
+      until: new Date(),
+      filters: { type: ["container"], container: [worker.id], event: ["die"] }
+    }).pipe(Stream.runCollect, Effect.orElseSucceed(() => []))
+    const code = Array.from(events).at(-1)?.Actor.Attributes?.["exitCode"]
+    return code === undefined ? undefined : Number(code)
+  })
+
+const describe = (host: string, failure: NotReady, exitCode: number | undefined) => {
+  const restarted = failure.restarts > 0 ? ` and was restarted ${failure.restarts} time${failure.restarts === 1 ? "" : "s"}` : ""
+  const exited = failure.exited ? `; it exited${exitCode === undefined ? "" : ` with code ${exitCode}`}${restarted}` : ""
+  return failure.endpoint === undefined
+    ? `worker ${host} (${failure.reason}${exited})`
+    : `worker ${host} on endpoint '${failure.endpoint[0]}' (port ${failure.endpoint[1]}): ${failure.reason}${exited}`
+}
 
 /** Waits for every worker and endpoint; past `timeout`, fails naming the first worker and endpoint still not ready. */
 const awaitReady = (
@@ -95,7 +119,8 @@ const awaitReady = (
   timeout: Duration.Duration
 ) =>
   Effect.gen(function*() {
-    const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(timeout)
+    const started = yield* Clock.currentTimeMillis
+    const deadline = started + Duration.toMillis(timeout)
     let pending = workers
     for (;;) {
       const answers = yield* Effect.forEach(pending, (w) => notReady(w, network, endpoints, ATTEMPT_TIMEOUT_MILLIS), {
@@ -105,11 +130,12 @@ const awaitReady = (
       if (still.length === 0) return
       pending = still.map((s) => s.worker)
       if ((yield* Clock.currentTimeMillis) >= deadline) {
-        const [first] = still
+        const { worker, failure } = still[0]!
+        const exitCode = failure.exited ? yield* lastExit(worker, started) : undefined
         const more = still.length > 1 ? ` (and ${still.length - 1} more worker${still.length === 2 ? "" : "s"})` : ""
         return yield* providerError(
           "Timeout",
-          `Timed out after ${Duration.format(timeout)} waiting for ${describe(first!.worker.host, first!.failure)}${more}`
+          `Timed out after ${Duration.format(timeout)} waiting for ${describe(worker.host, failure, exitCode)}${more}`
         )
       }
       yield* Effect.sleep(POLL)
