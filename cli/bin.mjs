@@ -3,10 +3,24 @@
 // Everything else goes to main.ts, which pays that cost once.
 import { readFileSync } from "node:fs"
 
+// The global `process`, never `import … from "node:process"`: on Node that import reads every property of process,
+// process.stdin's included, which puts a piped stdin in non-blocking mode (see cli/programs/buffer/io.ts).
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
   process.stdout.write(`tyger version ${version}\n`)
 } else {
+  const isNode = process.versions.bun === undefined && !("Deno" in globalThis)
+  if (isNode) {
+    const Module = await import("node:module")
+    // V8's code cache (NODE_COMPILE_CACHE, else in the temporary directory; NODE_DISABLE_COMPILE_CACHE=1 turns it
+    // off), and next to it the modules' stripped text, which Node does not cache.
+    Module.enableCompileCache?.()
+    const cache = Module.getCompileCacheDir?.()
+    if (cache !== undefined) {
+      const { register } = await import("./stripCache.mjs")
+      register(`${cache}/stripped`)
+    }
+  }
   await import("./main.ts")
 }
