@@ -1,77 +1,11 @@
-import { Cli, type Command } from "clipanion"
+import { Cli, type Command, type CommandClass } from "clipanion"
 import type { Writable } from "node:stream"
 import * as Argv from "./argv.ts"
 import type { TygerContext } from "./BaseCommand.ts"
-import { BufferCommand } from "./commands/buffer.ts"
-import { BufferAccessCommand } from "./commands/buffer/access.ts"
-import { BufferCreateCommand } from "./commands/buffer/create.ts"
-import { BufferDeleteCommand } from "./commands/buffer/delete.ts"
-import { BufferGenCommand } from "./commands/buffer/gen.ts"
-import { BufferListCommand } from "./commands/buffer/list.ts"
-import { BufferPurgeCommand } from "./commands/buffer/purge.ts"
-import { BufferReadCommand } from "./commands/buffer/read.ts"
-import { BufferRestoreCommand } from "./commands/buffer/restore.ts"
-import { BufferSetCommand } from "./commands/buffer/set.ts"
-import { BufferShowCommand } from "./commands/buffer/show.ts"
-import { BufferSidecarCommand } from "./commands/buffer/sidecar.ts"
-import { BufferWriteCommand } from "./commands/buffer/write.ts"
-import { CodespecCommand } from "./commands/codespec.ts"
-import { CodespecCreateCommand } from "./commands/codespec/create.ts"
-import { CodespecListCommand } from "./commands/codespec/list.ts"
-import { CodespecShowCommand } from "./commands/codespec/show.ts"
-import { HelpCommand } from "./commands/help.ts"
-import { PlanCommand } from "./commands/plan.ts"
-import { RunCommand } from "./commands/run.ts"
-import { RunCancelCommand } from "./commands/run/cancel.ts"
-import { RunCountsCommand } from "./commands/run/counts.ts"
-import { RunCreateCommand } from "./commands/run/create.ts"
-import { RunExecCommand } from "./commands/run/exec.ts"
-import { RunListCommand } from "./commands/run/list.ts"
-import { RunLogsCommand } from "./commands/run/logs.ts"
-import { RunMonitorCommand } from "./commands/run/monitor.ts"
-import { RunSetCommand } from "./commands/run/set.ts"
-import { RunShowCommand } from "./commands/run/show.ts"
-import { RunWaitForWorkersCommand } from "./commands/run/wait-for-workers.ts"
-import { RunWatchCommand } from "./commands/run/watch.ts"
-import { VersionCommand } from "./commands/version.ts"
+import { leafOf } from "./leafCommands.ts"
 import { VERSION } from "./version.ts"
 
 export type { TygerContext }
-
-export const commands = [
-  HelpCommand,
-  VersionCommand,
-  CodespecCommand,
-  CodespecCreateCommand,
-  CodespecShowCommand,
-  CodespecListCommand,
-  BufferCommand,
-  BufferCreateCommand,
-  BufferAccessCommand,
-  BufferReadCommand,
-  BufferWriteCommand,
-  BufferGenCommand,
-  BufferShowCommand,
-  BufferSetCommand,
-  BufferListCommand,
-  BufferDeleteCommand,
-  BufferRestoreCommand,
-  BufferPurgeCommand,
-  BufferSidecarCommand,
-  RunCommand,
-  RunCreateCommand,
-  RunExecCommand,
-  RunShowCommand,
-  RunWatchCommand,
-  RunLogsCommand,
-  RunListCommand,
-  RunSetCommand,
-  RunCountsCommand,
-  RunCancelCommand,
-  RunMonitorCommand,
-  RunWaitForWorkersCommand,
-  PlanCommand
-]
 
 // clipanion asks the tty module for a colour depth even when stdout is a pipe; help text piped to a file stays plain.
 const colorDepthOf = (stream: Writable): number => {
@@ -125,8 +59,11 @@ export class TygerCli extends Cli<TygerContext> {
   }
 }
 
-/** `colors`: whether help text may use ANSI styles (clipanion otherwise guesses from the environment alone). */
-export const make = (options: { readonly colors?: boolean } = {}): TygerCli => {
+/** A CLI of `commands`; `colors`: whether help text may use ANSI styles (clipanion otherwise guesses from the environment alone). */
+export const make = (
+  commands: ReadonlyArray<CommandClass<TygerContext>>,
+  options: { readonly colors?: boolean } = {}
+): TygerCli => {
   const cli = new TygerCli({
     binaryName: "tyger",
     binaryLabel: "tyger (tyger-ts)",
@@ -138,5 +75,8 @@ export const make = (options: { readonly colors?: boolean } = {}): TygerCli => {
 }
 
 /** Runs the CLI on `argv` (without the executable and script); resolves with the exit code. */
-export const run = (argv: ReadonlyArray<string>, context: Partial<TygerContext> = {}): Promise<number> =>
-  make({ colors: colorDepthOf(context.stdout ?? Cli.defaultContext.stdout) > 1 }).run([...argv], context)
+export const run = async (argv: ReadonlyArray<string>, context: Partial<TygerContext> = {}): Promise<number> => {
+  const leaf = await leafOf(argv)
+  const commands = leaf === undefined ? (await import("./allCommands.ts")).commands : [leaf]
+  return make(commands, { colors: colorDepthOf(context.stdout ?? Cli.defaultContext.stdout) > 1 }).run([...argv], context)
+}
