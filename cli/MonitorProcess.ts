@@ -3,7 +3,7 @@ import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { MonitorLauncher } from "../engine/MonitorLauncher.ts"
+import { MONITOR_PROCESS_ENV, MonitorLauncher } from "../engine/MonitorLauncher.ts"
 
 /**
  * The detached run monitor of `tyger run create`: the run must outlive the command, and tyger-ts has no daemon, so
@@ -63,7 +63,11 @@ const start = (options: Options, runId: number): void => {
     const child = spawn(executable!, args, {
       detached: true,
       stdio: ["ignore", log, log],
-      env: Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      // The engine's settings for a process hosting a monitor, unless the caller's environment chose otherwise.
+      env: {
+        ...MONITOR_PROCESS_ENV,
+        ...Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<string, string>
+      },
       cwd: options.dataDir
     })
     // A monitor that cannot start leaves its run Pending; whoever reads the run next fails it (RunMonitor.reconcile).

@@ -7,6 +7,13 @@ const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   process.stdout.write(`tyger version ${VERSION}\n`)
 } else {
+  const [group, name] = argv
+  if ((group === "run" || group === "runs") && (name === "exec" || name === "monitor")) {
+    // This process hosts a run's monitor. libuv reads the size of its threadpool once, when it is first used, which
+    // has not happened yet: module loading reads files synchronously.
+    const { MONITOR_PROCESS_ENV } = await import("../engine/MonitorLauncher.ts")
+    for (const [key, value] of Object.entries(MONITOR_PROCESS_ENV)) process.env[key] ??= value
+  }
   const Cli = await import("./Cli.ts")
   const code = await Cli.run(argv, { cwd: process.cwd() })
   // Exit explicitly, as Tyger does: a transfer stopped while stdin is still open leaves a thread blocked reading it,

@@ -1,6 +1,5 @@
 import { Cause, Duration, Effect, Exit, Fiber, Option, Result, Stream } from "effect"
 import type { Readable, Writable } from "node:stream"
-import * as BufferGen from "../../../engine/BufferGen.ts"
 import * as BufferReader from "../../../engine/BufferReader.ts"
 import * as BufferWriter from "../../../engine/BufferWriter.ts"
 import type { LogLine } from "../../../engine/Provider.ts"
@@ -31,11 +30,16 @@ export interface ExecInput extends SpecInput {
 /** How long Tyger waits for the logs to finish streaming once the run has ended. */
 const LOGS_GRACE = Duration.seconds(20)
 
-/** Tyger's `--block-size` (checked before anything else, in cobra's PreRunE): a `B` is appended, base-2 units. */
+/**
+ * Tyger's `--block-size` (checked before anything else, in cobra's PreRunE): a `B` is appended, base-2 units. The
+ * parser's module is loaded only then: it builds `buffer gen`'s 1 MiB pattern when loaded, which every exec would pay.
+ */
 const blockSizeOf = (value: string | undefined) => {
   if (value === undefined || value === "") return Effect.succeed(undefined)
-  const parsed = BufferGen.parseSize(value)
-  return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(invalidArguments(parsed.failure))
+  return Effect.flatMap(Effect.promise(() => import("../../../engine/BufferGen.ts")), (BufferGen) => {
+    const parsed = BufferGen.parseSize(value)
+    return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(invalidArguments(parsed.failure))
+  })
 }
 
 /** Tyger's text for a run that ended other than Succeeded: the reason in parentheses only when there is one. */
