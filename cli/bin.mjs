@@ -19,7 +19,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     const cache = Module.getCompileCacheDir?.()
     if (cache !== undefined) {
       const { register } = await import("./stripCache.mjs")
-      register(`${cache}/stripped`)
+      register(`${cache}/stripped`, new URL("../", import.meta.url).href)
     }
   }
   await import("./main.ts")

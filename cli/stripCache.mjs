@@ -10,17 +10,19 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 /**
- * Serves `.ts` modules from `directory`, stripping and storing those it does not hold. Returns false (and changes
- * nothing) where Node's synchronous load hooks are missing: Bun and Deno load TypeScript themselves.
+ * Serves the `.ts` modules under `root` (a `file:` URL ending in `/`: the package's own, which are ES modules with
+ * erasable types only) from `directory`, stripping and storing those it does not hold. A user's workflow module is
+ * left to Node. Returns false (and changes nothing) where Node's synchronous load hooks are missing: Bun and Deno
+ * load TypeScript themselves.
  */
-export const register = (directory) => {
+export const register = (directory, root) => {
   if (typeof registerHooks !== "function" || typeof stripTypeScriptTypes !== "function") return false
   // Node's version is part of the key: another swc may strip differently.
   const prefix = `${process.version}\0`
   let writable = true
   registerHooks({
     load(url, context, nextLoad) {
-      if (!url.startsWith("file:") || !url.endsWith(".ts")) return nextLoad(url, context)
+      if (!url.startsWith(root) || !url.endsWith(".ts")) return nextLoad(url, context)
       const source = readFileSync(fileURLToPath(url), "utf8")
       const file = join(directory, createHash("sha1").update(prefix).update(source).digest("hex"))
       let stripped
