@@ -102,6 +102,14 @@ export class DockerClient extends Context.Service<DockerClient, {
     readonly condition?: "not-running" | "next-exit" | "removed"
     readonly timeout?: Duration.Input
   }) => Effect.Effect<Schemas.ContainerWait, DockerError>
+  /**
+   * A wait the engine has registered: succeeds once the engine has answered with its headers, which it sends as soon
+   * as the wait is in place, with the effect that awaits the exit. Registered before a start, `next-exit` cannot miss a
+   * program that exits at once (the docker CLI does the same), and no round trip is left after the start.
+   */
+  readonly registerWait: (id: string, options?: {
+    readonly condition?: "not-running" | "next-exit" | "removed"
+  }) => Effect.Effect<Effect.Effect<Schemas.ContainerWait, DockerError>, DockerError>
   readonly inspectContainer: (id: string) => Effect.Effect<Schemas.ContainerInspect, DockerError>
   readonly listContainers: (options?: {
     /** Include stopped containers. @default true */
@@ -281,6 +289,13 @@ const make = (endpoint: Host.Endpoint, requestTimeout: Duration.Input) =>
             )
         })
       }),
+      registerWait: Effect.fn("DockerClient.registerWait")((container: string, options?: {
+        readonly condition?: "not-running" | "next-exit" | "removed"
+      }) =>
+        http.jsonLater("POST", `/containers/${id(container)}/wait`, Schemas.ContainerWait, {
+          query: { condition: options?.condition }
+        })
+      ),
       inspectContainer: Effect.fn("DockerClient.inspectContainer")((container: string) =>
         http.json("GET", `/containers/${id(container)}/json`, Schemas.ContainerInspect)
       ),

@@ -1,4 +1,4 @@
-import { Deferred, type Duration, Effect, Fiber, type Result } from "effect"
+import { Deferred, type Duration, Effect, Fiber } from "effect"
 import * as Path from "node:path"
 import type { Observation, ProviderError, RunRequest } from "../../engine/Provider.ts"
 import * as RunDocument from "../../engine/RunDocument.ts"
@@ -31,8 +31,8 @@ import * as Naming from "./internal/naming.ts"
 
 interface Replica {
   readonly containerId: string
-  /** The container's exit, awaited from before its start. */
-  readonly waiting: Fiber.Fiber<Result.Result<ContainerWait, DockerError>>
+  /** The container's exit, from a wait the engine registered before the start. */
+  readonly waiting: Effect.Effect<ContainerWait, DockerError>
   readonly failure: Deferred.Deferred<ProviderError>
   /** Settles the replica's pipes and pumps for an outcome, which may turn into a failure if an output was lost. */
   readonly ended: (observation: Observation) => Effect.Effect<Observation>
@@ -111,14 +111,13 @@ export const supervise = (options: SupervisorOptions) =>
             return observation
           })
 
-        // Waiting is set up before the start, as the docker CLI does: no round trip after a short program exits.
-        const waiting = yield* Effect.forkScoped(Effect.result(docker.waitContainer(containerId, { condition: "next-exit" })))
+        const waiting = yield* Effect.mapError(docker.registerWait(containerId, { condition: "next-exit" }), fromDocker)
         return { containerId, waiting, failure, ended, release } satisfies Replica
       })
 
     /** One replica from its start to its end. */
     const outcomeOf = (replica: Replica, startedAt: number | undefined) => {
-      const exited = Fiber.join(replica.waiting).pipe(
+      const exited = Effect.result(replica.waiting).pipe(
         // The early wait may have failed (the engine restarted, say): a plain wait returns at once if it has exited.
         Effect.flatMap((result) =>
           result._tag === "Success" ? Effect.void : Effect.asVoid(docker.waitContainer(replica.containerId))),

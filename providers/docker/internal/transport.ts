@@ -38,6 +38,16 @@ export interface Transport {
     options?: RequestOptions
   ) => Effect.Effect<S["Type"], DockerError>
   readonly empty: (method: Method, path: string, options?: RequestOptions) => Effect.Effect<void, DockerError>
+  /**
+   * Sends the request and succeeds once the response headers have arrived, with the (untimed) decoding of the body:
+   * for answers the engine starts at once and finishes later (a container wait).
+   */
+  readonly jsonLater: <S extends Schema.Decoder<unknown>>(
+    method: Method,
+    path: string,
+    schema: S,
+    options?: RequestOptions
+  ) => Effect.Effect<Effect.Effect<S["Type"], DockerError>, DockerError>
   readonly bytes: (method: Method, path: string, options?: RequestOptions) => Stream.Stream<Uint8Array, DockerError>
 }
 
@@ -202,6 +212,12 @@ export const make = (
         options
       ),
     empty: (method, path, options) => timed(Effect.asVoid(send(method, path, options)), `${method} ${path}`, options),
+    jsonLater: (method, path, schema, options) =>
+      timed(
+        Effect.map(send(method, path, options), (response) => decodeJson(response, schema, `${method} ${path}`)),
+        `${method} ${path}`,
+        options
+      ),
     bytes: (method, path, options) =>
       Stream.unwrap(Effect.map(
         send(method, path, options),
