@@ -4,15 +4,10 @@ import { CAPABILITIES as KUBERNETES } from "../providers/kubernetes/Capabilities
 
 /**
  * What each provider can realise, for `tyger plan --provider`: the providers' own lists, so a plan is refused exactly
- * when the provider would refuse the run.
- *
- * Docker's GPU support depends on the engine (the NVIDIA runtime), which an offline plan cannot ask; it is assumed
- * here, and checked again when the run is created.
+ * when the provider would refuse the run. (Docker's GPUs also need the engine's NVIDIA runtime, which is checked when
+ * a run is created.)
  */
-export const DOCKER_CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>([
-  ...DockerProvider.BASE_CAPABILITIES,
-  "Gpu"
-])
+export const DOCKER_CAPABILITIES: ReadonlySet<Plan.Capability> = DockerProvider.CAPABILITIES
 
 export const KUBERNETES_CAPABILITIES: ReadonlySet<Plan.Capability> = KUBERNETES
 

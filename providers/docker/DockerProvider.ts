@@ -10,23 +10,14 @@ import * as DockerRunReader from "./DockerRunReader.ts"
 import { supervise } from "./DockerSupervisor.ts"
 import * as DockerWorkers from "./DockerWorkers.ts"
 import * as Naming from "./internal/naming.ts"
-import type { Info } from "./internal/schemas.ts"
 
 /**
- * What the Docker provider realises on any engine: distributed runs (workers on a network of the run's own) and job
- * replicas. GPUs only where the engine has the NVIDIA runtime; sockets and ephemeral buffers not yet; node pools,
- * identities and schedules have no meaning on one engine.
+ * What the Docker provider realises: distributed runs (workers on a network of the run's own), job replicas and GPUs.
+ * Whether the engine has the NVIDIA runtime is asked only when a run wants a GPU (`prepare`, with Tyger's message), so
+ * building the provider costs no call to the engine. Sockets and ephemeral buffers not yet; node pools, identities
+ * and schedules have no meaning on one engine.
  */
-export const BASE_CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>(["DistributedRuns", "JobReplicas"])
-
-export const capabilitiesOf = (info: Info | undefined): ReadonlySet<Plan.Capability> => {
-  const capabilities = new Set(BASE_CAPABILITIES)
-  if (info?.Runtimes?.["nvidia"] !== undefined) capabilities.add("Gpu")
-  return capabilities
-}
-
-/** Bounds the `info` call made when the layer is built: a missing engine must not hold up commands that need none. */
-const INFO_TIMEOUT = Duration.seconds(3)
+export const CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>(["DistributedRuns", "JobReplicas", "Gpu"])
 
 export interface Options {
   readonly dataDir: string
@@ -50,7 +41,6 @@ export const layer = (options: Options): Layer.Layer<Provider, never, DockerClie
       const context = yield* Effect.context<DockerClient | Buffers>()
       const instance = Naming.instanceOf(options.dataDir)
       const creator = { dataDir: options.dataDir, instance, labels: options.labels ?? {} }
-      const info = yield* docker.info.pipe(Effect.timeout(INFO_TIMEOUT), Effect.option)
       const supervisor = supervise({
         ...creator,
         workerReadyTimeout: Duration.fromInputUnsafe(options.workerReadyTimeout ?? DockerWorkers.DEFAULT_READY_TIMEOUT)
@@ -91,7 +81,7 @@ export const layer = (options: Options): Layer.Layer<Provider, never, DockerClie
 
       return Provider.of({
         name: PROVIDER,
-        capabilities: capabilitiesOf(info._tag === "Some" ? info.value : undefined),
+        capabilities: CAPABILITIES,
         prepare: (request, onProgress) => Effect.provide(prepare(request, onProgress), context),
         supervise: (request, report) => Effect.provide(supervisor(request, report), context),
         stop,

@@ -11,7 +11,7 @@ import { Provider } from "../../../engine/Provider.ts"
 import { Runs } from "../../../engine/Runs.ts"
 import { TIMEOUT_REASON } from "../../../engine/RunMonitor.ts"
 import { Store } from "../../../engine/Store.ts"
-import { imageMissing } from "../../../providers/docker/DockerRunCreator.ts"
+import { imageMissing, NO_NVIDIA_RUNTIME } from "../../../providers/docker/DockerRunCreator.ts"
 import * as Naming from "../../../providers/docker/internal/naming.ts"
 import { dockerOrSkip, exec, testImage, testSession } from "../../support/docker.ts"
 import { tempDir } from "../../support/run.ts"
@@ -194,16 +194,19 @@ describe("Docker provider", () => {
       assert.ok(!progress.some((line) => line.startsWith("Pulled image")))
     })))
 
-  test("GPUs without the NVIDIA runtime are refused before anything is created", { skip }, () =>
+  test("GPUs without the NVIDIA runtime are refused with Tyger's message before anything is recorded", { skip }, () =>
     run(Effect.gen(function*() {
       const runs = yield* Runs
-      const provider = yield* Provider
-      if (provider.capabilities.has("Gpu")) return
+      const store = yield* Store
+      const runtimes = yield* Effect.promise(() => exec("docker", ["info", "--format", "{{json .Runtimes}}"]))
+      if (runtimes.stdout.includes('"nvidia"')) return
+      const before = (yield* store.listRuns({ limit: 1000 })).length
       const exit = yield* Effect.exit(runs.create(Run.job(job(["true"], { resources: { gpu: 1 } }))))
       assert.ok(Exit.isFailure(exit))
-      const error = exit.cause.reasons[0] as { readonly error?: { readonly _tag: string; readonly message: string } }
-      assert.equal(error.error?._tag, "PlanCompileError")
-      assert.match(error.error?.message ?? "", /docker provider does not support GPUs/)
+      const error = exit.cause.reasons[0] as { readonly error?: { readonly reason: string; readonly message: string } }
+      assert.equal(error.error?.reason, "Unsupported")
+      assert.equal(error.error?.message, NO_NVIDIA_RUNTIME)
+      assert.equal((yield* store.listRuns({ limit: 1000 })).length, before)
     })))
 
   test("env and args: $(VAR) expanded with Kubernetes rules, $$(X) literal, pipes at Tyger's paths", { skip }, () =>

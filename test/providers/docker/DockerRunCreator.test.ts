@@ -10,7 +10,6 @@ import type { RunRequest } from "../../../engine/Provider.ts"
 import * as Library from "../../../dsl/library/index.ts"
 import { containerSpec, imageMissing } from "../../../providers/docker/DockerRunCreator.ts"
 import * as DockerWorkers from "../../../providers/docker/DockerWorkers.ts"
-import { capabilitiesOf } from "../../../providers/docker/DockerProvider.ts"
 import * as Naming from "../../../providers/docker/internal/naming.ts"
 
 const requestFor = (run: Run.Any, runId = 7): RunRequest => {
@@ -98,11 +97,8 @@ describe("DockerRunCreator.containerSpec", () => {
     assert.deepEqual(Naming.runFilter("abc123", 7), { label: ["tyger-run=7", "tyger-ts-instance=abc123"] })
   })
 
-  test("Tyger's message for an image that is not on the engine; GPUs only with the NVIDIA runtime", () => {
+  test("Tyger's message for an image that is not on the engine", () => {
     assert.equal(imageMissing("x/y:1"), "The image 'x/y:1' was not found on the system. Run `docker pull x/y:1` and try again.")
-    assert.deepEqual([...capabilitiesOf({ ServerVersion: "20", Runtimes: { runc: {} } })], ["DistributedRuns", "JobReplicas"])
-    assert.deepEqual([...capabilitiesOf({ ServerVersion: "20", Runtimes: { runc: {}, nvidia: {} } })], ["DistributedRuns", "JobReplicas", "Gpu"])
-    assert.deepEqual([...capabilitiesOf(undefined)], ["DistributedRuns", "JobReplicas"])
   })
 })
 
