@@ -9,19 +9,12 @@ import process from "node:process"
 import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
 import * as BufferGen from "../../engine/BufferGen.ts"
+import { quote, tygerArgv } from "../support/cli.ts"
 import { tempDir } from "../support/run.ts"
 
 const here = (import.meta as { readonly url: string }).url
 const root = fileURLToPath(new URL("../../", here))
-const main = Path.join(root, "cli", "main.ts")
 
-/** The argv that runs the CLI on this runtime, as in e2e.test.ts. */
-const tygerArgv = (): ReadonlyArray<string> => {
-  const g = globalThis as { readonly Bun?: unknown; readonly Deno?: unknown }
-  if (g.Bun !== undefined) return [process.execPath, main]
-  if (g.Deno !== undefined) return [process.execPath, "run", "-A", main]
-  return [process.execPath, "--disable-warning=ExperimentalWarning", main]
-}
 
 interface Result {
   readonly code: number | null
@@ -42,17 +35,16 @@ const collect = (child: ReturnType<typeof spawn>, onStdout?: (chunk: Buffer) => 
   })
 
 const start = (dataDir: string, args: ReadonlyArray<string>, stdin: "ignore" | "pipe" = "ignore") => {
-  const [exe, ...argv] = tygerArgv()
+  const [exe, ...argv] = tygerArgv("main.ts")
   return spawn(exe!, [...argv, ...args], { cwd: root, env: environment(dataDir), stdio: [stdin, "pipe", "pipe"] })
 }
 
 const tyger = (dataDir: string, ...args: ReadonlyArray<string>) => collect(start(dataDir, args))
 
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
 
 /** `tyger <left> | tyger <right>` through bash (a real pipe); stdout reports both exit statuses. */
 const pipeline = (dataDir: string, left: ReadonlyArray<string>, right: ReadonlyArray<string>) => {
-  const tygerCommand = tygerArgv().map(quote).join(" ")
+  const tygerCommand = tygerArgv("main.ts").map(quote).join(" ")
   const script = `${tygerCommand} ${left.map(quote).join(" ")} | ${tygerCommand} ${right.map(quote).join(" ")}; ` +
     `echo "\${PIPESTATUS[0]} \${PIPESTATUS[1]}"`
   return collect(spawn("bash", ["-c", script], { cwd: root, env: environment(dataDir), stdio: ["ignore", "pipe", "pipe"] }))

@@ -7,22 +7,12 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import process from "node:process"
 import { after, describe, test } from "node:test"
-import { fileURLToPath } from "node:url"
 import { instanceOf } from "../../providers/docker/internal/naming.ts"
 import { dockerOrSkip, exec as execCommand, testImage } from "../support/docker.ts"
+import { quote, tygerArgv } from "../support/cli.ts"
 import { tempDir } from "../support/run.ts"
 
-const here = (import.meta as { readonly url: string }).url
-const root = fileURLToPath(new URL("../../", here))
-const entry = Path.join(root, "cli", "bin.mjs")
 
-/** The argv that runs the CLI on this runtime. */
-const tygerArgv = (): ReadonlyArray<string> => {
-  const g = globalThis as { readonly Bun?: unknown; readonly Deno?: unknown }
-  if (g.Bun !== undefined) return [process.execPath, entry]
-  if (g.Deno !== undefined) return [process.execPath, "run", "-A", entry]
-  return [process.execPath, "--disable-warning=ExperimentalWarning", entry]
-}
 
 const skip = await dockerOrSkip()
 const dataDirs: Array<string> = []
@@ -52,7 +42,6 @@ const collect = (child: ChildProcess): Promise<Result> =>
     child.on("close", (code) => resolve({ code, stdout, stderr }))
   })
 
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
 
 const HELLO_COMMAND = `set -eu
 inp=$(cat "$INPUT_PIPE")

@@ -1,0 +1,19 @@
+// How the end-to-end tests start the CLI: a separate process of the runtime running the test, as bin/tyger would.
+import * as Path from "node:path"
+import process from "node:process"
+import { fileURLToPath } from "node:url"
+
+const here = (import.meta as { readonly url: string }).url
+export const root = fileURLToPath(new URL("../../", here))
+
+/** The argv that runs `cli/<entry>` on this runtime (`bin.mjs`, the launcher's entry, unless a test needs `main.ts`). */
+export const tygerArgv = (entry: "bin.mjs" | "main.ts" = "bin.mjs"): ReadonlyArray<string> => {
+  const file = Path.join(root, "cli", entry)
+  const g = globalThis as { readonly Bun?: unknown; readonly Deno?: unknown }
+  if (g.Bun !== undefined) return [process.execPath, file]
+  if (g.Deno !== undefined) return [process.execPath, "run", "-A", file]
+  return [process.execPath, "--disable-warning=ExperimentalWarning", file]
+}
+
+/** A word for bash. */
+export const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
