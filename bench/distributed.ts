@@ -10,22 +10,17 @@
 // from the engine's own records of the run's containers: when the first worker was created, when the last one started
 // and when the job's container was created. Cases are interleaved (one of each per round) so that load from other work spreads over all of them.
 // The engine must be up and the test image built (scripts/docker-test-image.sh).
-import { Effect, Layer, ManagedRuntime, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Codespec from "../dsl/Codespec.ts"
 import * as Run from "../dsl/Run.ts"
-import { Buffers } from "../engine/Buffers.ts"
-import * as LocalBlobStore from "../engine/LocalBlobStore.ts"
-import { MonitorLauncher } from "../engine/MonitorLauncher.ts"
-import { RunLogArchive } from "../engine/RunLogArchive.ts"
 import { Runs } from "../engine/Runs.ts"
-import { Store } from "../engine/Store.ts"
 import { DockerClient } from "../providers/docker/DockerClient.ts"
-import * as DockerProvider from "../providers/docker/DockerProvider.ts"
 import { epochMillis } from "../providers/docker/DockerRunReader.ts"
 import * as Naming from "../providers/docker/internal/naming.ts"
+import { localEngine } from "./localEngine.ts"
 
 const IMAGE = "tyger-test/busybox:latest"
 const repeats = Number(process.argv[2] ?? 5)
@@ -102,17 +97,7 @@ const measure = (workers: number, instance: string) =>
 const main = async () => {
   const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "tyger-bench-distributed-"))
   const dataDir = Path.join(tmp, "data")
-  const store = Store.layer({ dataDir })
-  const buffers = Buffers.layer.pipe(Layer.provideMerge(LocalBlobStore.layer({ dataDir })), Layer.provideMerge(store))
-  const provider = DockerProvider.layer({ dataDir, labels: { "tyger-bench": "1" } }).pipe(
-    Layer.provideMerge(DockerClient.layer({ host: process.env["DOCKER_HOST"] })),
-    Layer.provideMerge(buffers)
-  )
-  const runtime = ManagedRuntime.make(Runs.layer.pipe(
-    Layer.provideMerge(provider),
-    Layer.provideMerge(MonitorLauncher.inProcess),
-    Layer.provideMerge(RunLogArchive.layer({ dataDir }))
-  ))
+  const runtime = localEngine(dataDir)
   const instance = Naming.instanceOf(dataDir)
   const cases = [0, ...workerCounts]
   const samples = new Map<number, Array<Sample>>(cases.map((n) => [n, []]))

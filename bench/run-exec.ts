@@ -48,31 +48,14 @@ const childEnv = (dataDir: string, cli = false): NodeJS.ProcessEnv => ({
 })
 
 const child = async (mode: "exec" | "hello" | "warm-hello", repeats = 1) => {
-  const { Effect, Layer, ManagedRuntime } = await import("effect")
+  const { Effect } = await import("effect")
   const Codespec = await import("../dsl/Codespec.ts")
   const Run = await import("../dsl/Run.ts")
-  const { Buffers } = await import("../engine/Buffers.ts")
   const BufferReader = await import("../engine/BufferReader.ts")
   const BufferWriter = await import("../engine/BufferWriter.ts")
-  const LocalBlobStore = await import("../engine/LocalBlobStore.ts")
-  const { MonitorLauncher } = await import("../engine/MonitorLauncher.ts")
-  const { RunLogArchive } = await import("../engine/RunLogArchive.ts")
   const { Runs } = await import("../engine/Runs.ts")
-  const { Store } = await import("../engine/Store.ts")
-  const { DockerClient } = await import("../providers/docker/DockerClient.ts")
-  const DockerProvider = await import("../providers/docker/DockerProvider.ts")
-  const dataDir = process.env["TYGER_TS_DATA_DIR"]!
-  const store = Store.layer({ dataDir })
-  const buffers = Buffers.layer.pipe(Layer.provideMerge(LocalBlobStore.layer({ dataDir })), Layer.provideMerge(store))
-  const provider = DockerProvider.layer({ dataDir, labels: { "tyger-bench": "1" } }).pipe(
-    Layer.provideMerge(DockerClient.layer({ host: process.env["DOCKER_HOST"] })),
-    Layer.provideMerge(buffers)
-  )
-  const runtime = ManagedRuntime.make(Runs.layer.pipe(
-    Layer.provideMerge(provider),
-    Layer.provideMerge(MonitorLauncher.inProcess),
-    Layer.provideMerge(RunLogArchive.layer({ dataDir }))
-  ))
+  const { localEngine } = await import("./localEngine.ts")
+  const runtime = localEngine(process.env["TYGER_TS_DATA_DIR"]!)
   const cat = Codespec.job({
     image: IMAGE,
     buffers: { inputs: ["input"], outputs: ["output"] },
