@@ -44,20 +44,20 @@ export const exitObservation = (state: ContainerState): Observation => {
 /**
  * Whether the container was OOM-killed. Docker 20.10 on cgroup v1 may report the exit (137) before it has processed
  * containerd's OOM event, leaving `State.OOMKilled` false; the engine's event log has the `oom` event either way, so
- * a SIGKILLed container is looked up there.
+ * a SIGKILLed container is looked up there, for up to ≈ 2 s (a loaded engine has been seen to log it that late).
  */
 export const oomKilled = Effect.fn("DockerRunReader.oomKilled")(function*(containerId: string, state: ContainerState) {
   if (state.OOMKilled || state.ExitCode !== 137) return state.OOMKilled
   const docker = yield* DockerClient
   const since = epochMillis(state.StartedAt) ?? 0
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 10; attempt++) {
     const events = yield* docker.events({
       since: new Date(since - 1000),
       until: new Date(),
       filters: { type: ["container"], container: [containerId], event: ["oom"] }
     }).pipe(Stream.runCollect, Effect.orElseSucceed(() => []))
     if (Array.from(events).length > 0) return true
-    yield* Effect.sleep("100 millis")
+    yield* Effect.sleep("200 millis")
   }
   return false
 })
