@@ -44,7 +44,7 @@ export const exitObservation = (state: ContainerState): Observation => {
 /**
  * Whether the container was OOM-killed. Docker 20.10 on cgroup v1 may report the exit (137) before it has processed
  * containerd's OOM event, leaving `State.OOMKilled` false; the engine's event log has the `oom` event either way, so
- * a SIGKILLed container is looked up there, for up to ≈ 2 s (a loaded engine has been seen to log it that late).
+ * a SIGKILLed container is looked up there, for up to ≈ 2 s (on a loaded machine 0.5 s sometimes missed it).
  */
 export const oomKilled = Effect.fn("DockerRunReader.oomKilled")(function*(containerId: string, state: ContainerState) {
   if (state.OOMKilled || state.ExitCode !== 137) return state.OOMKilled
