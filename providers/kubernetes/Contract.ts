@@ -11,8 +11,8 @@
  *   seconds; the Job's deadline bounds the wait. A URL without a SAS signature (`sig=`) is accessed with the pod's
  *   ambient Azure credentials (workload identity). `--pod/--container` let the sidecar notice that `main` ended
  *   without opening the FIFO (Tyger: an input sidecar then exits quietly, an output sidecar writes an empty,
- *   complete buffer); that needs `get`/`watch` on pods for the pod's service account, and without it the sidecar
- *   only has the deadline. Exit 0 on success, non-zero with one `Error: ...` line otherwise.
+ *   complete buffer); that needs `get` on pods for the pod's service account, which `SidecarAccess.ts` grants, and
+ *   without it the sidecar only has the deadline. Exit 0 on success, non-zero with one `Error: ...` line otherwise.
  * - `tyger buffer sidecar socket --address localhost:PORT [--input FIFO] [--output FIFO]` (Tyger's `socket-adapt`):
  *   dials PORT (retrying every second for up to 10 minutes) and pumps the input FIFO into the socket and the socket
  *   into the output FIFO; exits 0 when both directions are done.

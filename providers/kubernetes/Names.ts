@@ -36,6 +36,12 @@ export const cronJob = (run: string): string => run
 export const bufferSecret = (run: string): string => `${run}-buffers`
 
 /**
+ * The Role letting the buffer sidecars read their pod, and its RoleBinding. RBAC would accept a longer name; it is
+ * cut to a DNS label anyway so that every object name of a run is one, whatever tool reads it.
+ */
+export const sidecarAccess = (run: string): string => fit(run, "-buffer-sidecar", MAX_LABEL)
+
+/**
  * The StatefulSet of the workers and its headless Service share this name (`serviceName` must name the Service).
  * A Service name is a DNS-1035 label, which must start with a letter; run names may start with a digit.
  */

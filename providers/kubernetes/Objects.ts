@@ -146,5 +146,26 @@ export interface Secret {
   readonly stringData: StringMap
 }
 
-export type KubernetesObject = Job | CronJob | StatefulSet | Service | Secret
+export interface PolicyRule {
+  readonly apiGroups: Array<string>
+  readonly resources: Array<string>
+  readonly verbs: Array<string>
+}
+
+export interface Role {
+  readonly apiVersion: "rbac.authorization.k8s.io/v1"
+  readonly kind: "Role"
+  readonly metadata: ObjectMeta
+  readonly rules: Array<PolicyRule>
+}
+
+export interface RoleBinding {
+  readonly apiVersion: "rbac.authorization.k8s.io/v1"
+  readonly kind: "RoleBinding"
+  readonly metadata: ObjectMeta
+  readonly roleRef: { readonly apiGroup: "rbac.authorization.k8s.io"; readonly kind: "Role"; readonly name: string }
+  readonly subjects: Array<{ readonly kind: "ServiceAccount"; readonly name: string; readonly namespace: string }>
+}
+
+export type KubernetesObject = Job | CronJob | StatefulSet | Service | Secret | Role | RoleBinding
 export type Kind = KubernetesObject["kind"]

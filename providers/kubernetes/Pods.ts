@@ -67,8 +67,19 @@ export const shm = (spec: CodespecSpec.Spec): { volume: Objects.Volume; mount: O
   }
 }
 
-export const serviceAccount = (spec: CodespecSpec.Spec): Pick<Objects.PodSpec, "serviceAccountName"> =>
-  spec.identity === undefined || spec.identity === "" ? {} : { serviceAccountName: spec.identity }
+/** What a pod without `serviceAccountName` runs as: the namespace's `default` service account. */
+export const DEFAULT_SERVICE_ACCOUNT = "default"
+
+const identityOf = (spec: CodespecSpec.Spec): string | undefined =>
+  spec.identity === undefined || spec.identity === "" ? undefined : spec.identity
+
+export const serviceAccount = (spec: CodespecSpec.Spec): Pick<Objects.PodSpec, "serviceAccountName"> => {
+  const identity = identityOf(spec)
+  return identity === undefined ? {} : { serviceAccountName: identity }
+}
+
+/** The service account a pod of this codespec runs as, named even when the pod spec leaves it implicit. */
+export const serviceAccountName = (spec: CodespecSpec.Spec): string => identityOf(spec) ?? DEFAULT_SERVICE_ACCOUNT
 
 /** The codespec's own env in declared order, values untouched: the kubelet expands `$(VAR)` itself. */
 export const codespecEnv = (spec: CodespecSpec.Spec): Array<Objects.EnvVar> =>

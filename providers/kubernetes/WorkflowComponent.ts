@@ -30,8 +30,9 @@ const withAnnotation = <O extends Objects.KubernetesObject>(object: O, add: bool
 
 /**
  * A compiled plan applied to Kubernetes: each object of `manifests(plan)` becomes one typed `@pulumi/kubernetes`
- * resource parented to this component. A run's Job (or CronJob) depends on its Secret and on the Jobs of the runs
- * whose outputs it reads. Names are fixed, so replacements delete before they create.
+ * resource parented to this component. A run's Job (or CronJob) depends on its Secret, its sidecars' Role and
+ * RoleBinding, and on the Jobs of the runs whose outputs it reads. Names are fixed, so replacements delete before
+ * they create.
  */
 export class WorkflowComponent extends pulumi.ComponentResource {
   /** `Kind/name` of every object, in creation order. */
@@ -45,7 +46,10 @@ export class WorkflowComponent extends pulumi.ComponentResource {
     const { plan, bufferUrls, awaitCompletion = false, ...options } = args
     const objects = manifests(plan, options)
     const resources = new Map<string, pulumi.CustomResource>()
-    const secrets = new Map<string, pulumi.CustomResource>()
+    // What a run's pods need before they start: the Secret they mount, the RBAC their sidecars use.
+    const prerequisites = new Map<string, Array<pulumi.CustomResource>>()
+    const prerequisite = (run: string, resource: pulumi.CustomResource) =>
+      prerequisites.set(run, [...(prerequisites.get(run) ?? []), resource])
     const jobs = new Map<string, pulumi.CustomResource>()
     const runs = new Map(plan.runs.map((r) => [r.name, r]))
     for (const object of objects) {
@@ -58,9 +62,17 @@ export class WorkflowComponent extends pulumi.ComponentResource {
             ? object.stringData
             : pulumi.secret(pulumi.output(bufferUrls).apply((urls) => BufferSecret.planSecretData(plan, run, urls, options.storageAccount)))
           resource = new k8s.core.v1.Secret(object.metadata.name, { ...object, stringData }, common)
-          secrets.set(run, resource)
+          prerequisite(run, resource)
           break
         }
+        case "Role":
+          resource = new k8s.rbac.v1.Role(object.metadata.name, object, common)
+          prerequisite(run, resource)
+          break
+        case "RoleBinding":
+          resource = new k8s.rbac.v1.RoleBinding(object.metadata.name, object, common)
+          prerequisite(run, resource)
+          break
         case "Service":
           resource = new k8s.core.v1.Service(object.metadata.name, withAnnotation(object, !awaitCompletion), common)
           break
@@ -70,8 +82,7 @@ export class WorkflowComponent extends pulumi.ComponentResource {
         case "Job":
         case "CronJob": {
           const producers = (runs.get(run)?.dependsOn ?? []).flatMap((p) => jobs.get(p) ?? [])
-          const secret = secrets.get(run)
-          const dependsOn = [...(secret === undefined ? [] : [secret]), ...producers]
+          const dependsOn = [...(prerequisites.get(run) ?? []), ...producers]
           const jobOpts = { ...common, ...(dependsOn.length === 0 ? {} : { dependsOn }) }
           resource = object.kind === "Job"
             ? new k8s.batch.v1.Job(object.metadata.name, withAnnotation(object, !awaitCompletion), jobOpts)

@@ -7,12 +7,13 @@ import * as Names from "./Names.ts"
 import type * as Objects from "./Objects.ts"
 import { DEFAULT_CLUSTER_DOMAIN, type Options } from "./Options.ts"
 import * as Pods from "./Pods.ts"
+import * as SidecarAccess from "./SidecarAccess.ts"
 import * as Workers from "./Workers.ts"
 
 /**
  * Plan → Kubernetes objects, purely: same plan and options, same objects, byte for byte once printed. Per run, in
- * plan order (producers first): the buffer Secret, the workers' Service and StatefulSet, then the Job, or for a
- * scheduled run a CronJob whose job template is that same Job spec.
+ * plan order (producers first): the buffer Secret with the sidecars' Role and RoleBinding, the workers' Service and
+ * StatefulSet, then the Job, or for a scheduled run a CronJob whose job template is that same Job spec.
  *
  * Why a batch/v1 Job rather than Tyger's bare pods: Tyger's server watches its pods and decides the run's fate; here
  * nothing watches but Kubernetes, so the Job controller has to carry "`replicas` pods, all must succeed, none
@@ -52,8 +53,11 @@ const runObjects = (
   const clusterDomain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN
   const topology = worker === undefined ? undefined : Workers.topology(run, worker, options.namespace, clusterDomain)
   const objects: Array<Objects.KubernetesObject> = []
+  // Every buffer parameter, a socket's too, has a sidecar that reads the Secret and polls the pod.
   if (CodespecSpec.parametersOf(spec).length > 0) {
     objects.push(BufferSecret.secret(run, spec, options, Pods.runLabels(run.name), lookup))
+    objects.push(SidecarAccess.role(run, options.namespace))
+    objects.push(SidecarAccess.roleBinding(run, spec, options.namespace))
   }
   if (worker !== undefined && topology !== undefined) {
     objects.push(Workers.service(run, topology, options.namespace))

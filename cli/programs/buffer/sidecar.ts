@@ -23,9 +23,10 @@ import { Canceled, errorText } from "./transfer.ts"
  *
  * "main is gone" is learnt from `--tombstone FILE` appearing (Tyger's Docker mode) or, with `--namespace --pod
  * --container`, by polling `GET /api/v1/namespaces/NS/pods/POD` with the pod's service account until that container
- * is terminated. That needs RBAC the job's service account does not have by default: a Role with
- * `{apiGroups: [""], resources: ["pods"], verbs: ["get"]}` in NS, bound to the service account. Without it the
- * sidecar logs why it cannot watch and relies on the Job's deadline. `TYGER_TS_SERVICE_ACCOUNT_DIR` overrides the
+ * is terminated. That needs RBAC a service account does not have by default: a Role with
+ * `{apiGroups: [""], resources: ["pods"], verbs: ["get"]}` in NS, bound to the service account, which the manifests
+ * emit for every run with buffers (providers/kubernetes/SidecarAccess.ts). Without it (objects applied by hand, the
+ * binding revoked) the sidecar logs why it cannot watch, with a hint on a 403, and relies on the Job's deadline. `TYGER_TS_SERVICE_ACCOUNT_DIR` overrides the
  * service account directory (tests use it with a fake API server).
  */
 

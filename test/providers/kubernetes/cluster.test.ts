@@ -93,7 +93,9 @@ describe("Kubernetes cluster (pulumi up of the component)", () => {
     })
     const up = await stack.up()
     assert.equal(up.summary.result, "succeeded")
-    assert.deepEqual(up.outputs["objects"]?.value, ["Secret/hello-buffers", "Job/hello-job"])
+    assert.deepEqual(up.outputs["objects"]?.value, [
+      "Secret/hello-buffers", "Role/hello-buffer-sidecar", "RoleBinding/hello-buffer-sidecar", "Job/hello-job"
+    ])
     run(TYGER, ["buffer", "write", urls.input], "Ada")
     run("kubectl", ["wait", "-n", namespace, "--for=condition=complete", "job/hello-job", "--timeout=600s"])
     assert.equal(run(TYGER, ["buffer", "read", urls.output]), "Hello Ada\n")

@@ -16,7 +16,9 @@ const PULUMI_TYPES: { readonly [K in Objects.Kind]: string } = {
   Service: "kubernetes:core/v1:Service",
   StatefulSet: "kubernetes:apps/v1:StatefulSet",
   Job: "kubernetes:batch/v1:Job",
-  CronJob: "kubernetes:batch/v1:CronJob"
+  CronJob: "kubernetes:batch/v1:CronJob",
+  Role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+  RoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 }
 
 const args = { namespace: "tyger", image: "tyger-ts:test" }
@@ -56,12 +58,13 @@ describe("WorkflowComponent (Pulumi mocks)", () => {
     const component = await build("pipeline")
     const objects = manifests(plan, args)
     assert.deepEqual(component.objectIds, objects.map(objectId))
+    const access = (run: string) => [`Role/${run}-buffer-sidecar`, `RoleBinding/${run}-buffer-sidecar`]
     assert.deepEqual(component.objectIds, [
-      "Secret/gadgetron-noise-buffers", "Job/gadgetron-noise-job",
-      "Secret/gadgetron-snr-buffers", "Job/gadgetron-snr-job",
-      "Secret/gadgetron-distributed-buffers", "Service/gadgetron-distributed-worker", "StatefulSet/gadgetron-distributed-worker",
-      "Job/gadgetron-distributed-job",
-      "Secret/nightly-hello-buffers", "CronJob/nightly-hello"
+      "Secret/gadgetron-noise-buffers", ...access("gadgetron-noise"), "Job/gadgetron-noise-job",
+      "Secret/gadgetron-snr-buffers", ...access("gadgetron-snr"), "Job/gadgetron-snr-job",
+      "Secret/gadgetron-distributed-buffers", ...access("gadgetron-distributed"),
+      "Service/gadgetron-distributed-worker", "StatefulSet/gadgetron-distributed-worker", "Job/gadgetron-distributed-job",
+      "Secret/nightly-hello-buffers", ...access("nightly-hello"), "CronJob/nightly-hello"
     ])
     registered(TYPE, "pipeline")
     assert.equal(Mocks.registrations.length, objects.length + 1)
@@ -112,18 +115,24 @@ describe("WorkflowComponent (Pulumi mocks)", () => {
       noisecovariance: "tyger-ts:unbound:run-output/gadgetron-noise/noisecovariance",
       output: "tyger-ts:unbound:create"
     })
+    const role = registered(PULUMI_TYPES.Role, "nightly-hello-buffer-sidecar").inputs as unknown as Objects.Role
+    assert.deepEqual(role.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }])
+    const binding = registered(PULUMI_TYPES.RoleBinding, "nightly-hello-buffer-sidecar").inputs as unknown as Objects.RoleBinding
+    assert.deepEqual(binding.metadata.labels, { "tyger-run": "nightly-hello" })
+    assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "nightly-hello-buffer-sidecar" })
+    assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "default", namespace: "tyger" }])
   })
 
-  test("a Job depends on its Secret and on the Jobs of the runs whose outputs it reads", async () => {
+  test("a Job depends on its Secret, its sidecars' Role and RoleBinding, and the Jobs of the runs it reads from", async () => {
     const component = await build("order")
+    const prerequisites = (run: string) =>
+      [`Secret/${run}-buffers`, `Role/${run}-buffer-sidecar`, `RoleBinding/${run}-buffer-sidecar`].map((id) => component.resources.get(id))
     const snr = optionsOf(PULUMI_TYPES.Job, "gadgetron-snr-job")
-    assert.deepEqual(snr.dependsOn, [
-      component.resources.get("Secret/gadgetron-snr-buffers"),
-      component.resources.get("Job/gadgetron-noise-job")
-    ])
-    assert.deepEqual(optionsOf(PULUMI_TYPES.Job, "gadgetron-noise-job").dependsOn, [component.resources.get("Secret/gadgetron-noise-buffers")])
-    assert.deepEqual(optionsOf(PULUMI_TYPES.CronJob, "nightly-hello").dependsOn, [component.resources.get("Secret/nightly-hello-buffers")])
+    assert.deepEqual(snr.dependsOn, [...prerequisites("gadgetron-snr"), component.resources.get("Job/gadgetron-noise-job")])
+    assert.deepEqual(optionsOf(PULUMI_TYPES.Job, "gadgetron-noise-job").dependsOn, prerequisites("gadgetron-noise"))
+    assert.deepEqual(optionsOf(PULUMI_TYPES.CronJob, "nightly-hello").dependsOn, prerequisites("nightly-hello"))
     assert.deepEqual(optionsOf(PULUMI_TYPES.StatefulSet, "gadgetron-distributed-worker").dependsOn, [])
+    assert.deepEqual(optionsOf(PULUMI_TYPES.RoleBinding, "gadgetron-snr-buffer-sidecar").dependsOn, [])
   })
 
   test("bufferUrls (e.g. secret stack config) reach only the Secrets, as Pulumi secrets, shared for run outputs", async () => {

@@ -33,9 +33,11 @@ const deepFreeze = <A>(value: A): A => {
 }
 
 describe("manifests", () => {
-  test("one-off run: Secret then Job; the Job carries replicas, no retry, the deadline, Tyger's labels", async () => {
+  test("one-off run: Secret, sidecar RBAC, then Job; the Job carries replicas, no retry, the deadline, Tyger's labels", async () => {
     const objects = manifests(await planOf("hello"), options)
-    assert.deepEqual(objects.map(objectId), ["Secret/hello-buffers", "Job/hello-job"])
+    assert.deepEqual(objects.map(objectId), [
+      "Secret/hello-buffers", "Role/hello-buffer-sidecar", "RoleBinding/hello-buffer-sidecar", "Job/hello-job"
+    ])
     const job = find(objects, "Job", "hello-job")
     assert.deepEqual(job.metadata, { name: "hello-job", namespace: "ns", labels: { "tyger-job": "hello", "tyger-run": "hello" } })
     const { template, ...spec } = job.spec
@@ -108,7 +110,10 @@ describe("manifests", () => {
 
   test("distributed run: headless Service and StatefulSet of the same name, DNS names in the job's env", async () => {
     const objects = manifests(await planOf("daphne"), options)
-    assert.deepEqual(objects.map(objectId), ["Secret/daphne-buffers", "Service/daphne-worker", "StatefulSet/daphne-worker", "Job/daphne-job"])
+    assert.deepEqual(objects.map(objectId), [
+      "Secret/daphne-buffers", "Role/daphne-buffer-sidecar", "RoleBinding/daphne-buffer-sidecar",
+      "Service/daphne-worker", "StatefulSet/daphne-worker", "Job/daphne-job"
+    ])
     const service = find(objects, "Service", "daphne-worker")
     assert.equal(service.spec.clusterIP, "None")
     assert.deepEqual(service.spec.selector, { "tyger-run": "daphne", "tyger-worker": "daphne" })
@@ -135,7 +140,9 @@ describe("manifests", () => {
   test("scheduled run: a CronJob named after the run whose job template is the one-off Job's spec", async () => {
     const plan = await planOf("nightly")
     const objects = manifests(plan, options)
-    assert.deepEqual(objects.map(objectId), ["Secret/nightly-hello-buffers", "CronJob/nightly-hello"])
+    assert.deepEqual(objects.map(objectId), [
+      "Secret/nightly-hello-buffers", "Role/nightly-hello-buffer-sidecar", "RoleBinding/nightly-hello-buffer-sidecar", "CronJob/nightly-hello"
+    ])
     const cron = find(objects, "CronJob", "nightly-hello")
     const { jobTemplate, ...schedule } = cron.spec
     assert.deepEqual(schedule, {
@@ -150,6 +157,47 @@ describe("manifests", () => {
     const oneOff = find(manifests({ ...plan, runs: [run] }, options), "Job", "nightly-hello-job")
     assert.deepEqual(jobTemplate.spec, oneOff.spec)
     assert.equal(jobTemplate.spec.activeDeadlineSeconds, 1800)
+  })
+
+  test("buffer sidecars may get their pod: a Role and a RoleBinding to the pod's service account", async () => {
+    const objects = manifests(await planOf("hello"), options)
+    const role = find(objects, "Role", "hello-buffer-sidecar")
+    assert.deepEqual(role, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "hello-buffer-sidecar", namespace: "ns", labels: { "tyger-run": "hello" } },
+      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]
+    })
+    const binding = find(objects, "RoleBinding", "hello-buffer-sidecar")
+    assert.deepEqual(binding, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "hello-buffer-sidecar", namespace: "ns", labels: { "tyger-run": "hello" } },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "hello-buffer-sidecar" },
+      subjects: [{ kind: "ServiceAccount", name: "default", namespace: "ns" }]
+    })
+    // The pod leaves its service account implicit, which is the one bound.
+    assert.equal(find(objects, "Job", "hello-job").spec.template.spec.serviceAccountName, undefined)
+  })
+
+  test("an identity's run binds the identity's service account; socket buffers have watching sidecars too", async () => {
+    const objects = manifests(await edgePlan(), options)
+    const training = find(objects, "RoleBinding", "training-buffer-sidecar")
+    assert.deepEqual(training.subjects, [{ kind: "ServiceAccount", name: "trainer-identity", namespace: "ns" }])
+    assert.equal(find(objects, "Job", "training-job").spec.template.spec.serviceAccountName, "trainer-identity")
+    assert.deepEqual(find(objects, "Role", "training-buffer-sidecar").rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }])
+    const serve = find(objects, "Job", "serve-job").spec.template.spec
+    assert.ok(container(serve, "request-buffer-sidecar").args?.includes("--pod"))
+    assert.deepEqual(find(objects, "RoleBinding", "serve-buffer-sidecar").subjects, [{ kind: "ServiceAccount", name: "default", namespace: "ns" }])
+    find(objects, "Role", "serve-buffer-sidecar")
+  })
+
+  test("sidecar RBAC names stay DNS labels, cut and hashed for the longest run names", () => {
+    assert.equal(Names.sidecarAccess("hello"), "hello-buffer-sidecar")
+    const long = Names.sidecarAccess(LONG_NAME)
+    assert.ok(long.length <= Names.MAX_LABEL, long)
+    assert.match(long, /^a-very-long-run-name-that-is-exactly-fi-[0-9a-f]{8}-buffer-sidecar$/)
+    assert.notEqual(Names.sidecarAccess(`${LONG_NAME.slice(0, -1)}x`), long)
   })
 
   test("resources, GPUs, shared memory, node pools, identities and replicas", async () => {
@@ -246,9 +294,14 @@ describe("manifests", () => {
     assert.deepEqual(envOf(container(pod, "main")), [["TYGER_RUN_ID", "serve"]])
   })
 
-  test("a run without buffers gets no Secret, no pipes, no sidecars", async () => {
+  test("a run without buffers gets no Secret, no sidecar RBAC, no pipes, no sidecars", async () => {
     const objects = manifests(await edgePlan(), options)
     assert.ok(!objects.some((o) => o.metadata.name === "plain-buffers"))
+    const plain = objects.filter((o) => o.metadata.labels?.["tyger-run"] === "plain").map(objectId)
+    assert.deepEqual(plain, ["Job/plain-job"])
+    for (const run of [LONG_NAME, "7up"]) {
+      assert.ok(!objects.some((o) => (o.kind === "Role" || o.kind === "RoleBinding") && o.metadata.labels?.["tyger-run"] === run), run)
+    }
     const pod = find(objects, "Job", "plain-job").spec.template.spec
     assert.deepEqual(pod.containers.map((c) => c.name), ["main"])
     assert.equal(pod.initContainers, undefined)

@@ -94,10 +94,14 @@ describe("stack programs (Pulumi mocks, configuration read once at the root)", (
       "tyger-ts:image": "registry.example/tyger-ts:1",
       "tyger-ts:storageAccount": "tygerdata"
     })
-    assert.deepEqual(outputs.objects, ["Secret/nightly-hello-buffers", "CronJob/nightly-hello"])
+    assert.deepEqual(outputs.objects, [
+      "Secret/nightly-hello-buffers", "Role/nightly-hello-buffer-sidecar", "RoleBinding/nightly-hello-buffer-sidecar", "CronJob/nightly-hello"
+    ])
     assert.deepEqual(registrations.map((r) => `${r.type} ${r.name}`), [
       "tyger-ts:kubernetes:Workflow nightly",
       "kubernetes:core/v1:Secret nightly-hello-buffers",
+      "kubernetes:rbac.authorization.k8s.io/v1:Role nightly-hello-buffer-sidecar",
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding nightly-hello-buffer-sidecar",
       "kubernetes:batch/v1:CronJob nightly-hello"
     ])
     const cron = inputsOf(registrations, "kubernetes:batch/v1:CronJob", "nightly-hello") as unknown as Objects.CronJob
@@ -124,7 +128,10 @@ describe("stack programs (Pulumi mocks, configuration read once at the root)", (
       "tyger-ts:namespace": "science",
       "tyger-ts:bufferUrls": JSON.stringify({ daphne: { script: "https://acct/script?sig=s" } })
     }, ["tyger-ts:bufferUrls"])
-    assert.deepEqual(outputs.objects, ["Secret/daphne-buffers", "Service/daphne-worker", "StatefulSet/daphne-worker", "Job/daphne-job"])
+    assert.deepEqual(outputs.objects, [
+      "Secret/daphne-buffers", "Role/daphne-buffer-sidecar", "RoleBinding/daphne-buffer-sidecar",
+      "Service/daphne-worker", "StatefulSet/daphne-worker", "Job/daphne-job"
+    ])
     const job = inputsOf(registrations, "kubernetes:batch/v1:Job", "daphne-job") as unknown as Objects.Job
     assert.equal(job.metadata.namespace, "science")
     const main = job.spec.template.spec.containers.find((c) => c.name === "main")!
@@ -137,6 +144,8 @@ describe("stack programs (Pulumi mocks, configuration read once at the root)", (
     assert.equal(service.spec.clusterIP, "None")
     const secret = inputsOf(registrations, "kubernetes:core/v1:Secret", "daphne-buffers") as unknown as Objects.Secret
     assert.deepEqual(secret.stringData, { result: "tyger-ts:unbound:create", script: "https://acct/script?sig=s" })
+    const binding = inputsOf(registrations, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "daphne-buffer-sidecar") as unknown as Objects.RoleBinding
+    assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "default", namespace: "science" }])
   })
 
   test("a workflow Kubernetes cannot run is refused at the stack's edge, every problem listed", async () => {

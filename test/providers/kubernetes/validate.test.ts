@@ -6,6 +6,8 @@ import { describe, test } from "node:test"
 import { CronJob, type ICronJob } from "kubernetes-models/batch/v1/CronJob"
 import { Job, type IJob } from "kubernetes-models/batch/v1/Job"
 import { StatefulSet, type IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet"
+import { Role, type IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role"
+import { RoleBinding, type IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding"
 import { Secret, type ISecret } from "kubernetes-models/v1/Secret"
 import { Service, type IService } from "kubernetes-models/v1/Service"
 import { manifests, objectId } from "../../../providers/kubernetes/manifests.ts"
@@ -27,6 +29,10 @@ export const validate = (object: Objects.KubernetesObject | { readonly kind: str
       return new Service(data).validate()
     case "Secret":
       return new Secret(data).validate()
+    case "Role":
+      return new Role(data).validate()
+    case "RoleBinding":
+      return new RoleBinding(data).validate()
     default:
       throw new Error(`no model for kind ${object.kind}`)
   }
@@ -42,6 +48,8 @@ export const knownCronJob = (o: Objects.CronJob): Known<Objects.CronJob, ICronJo
 export const knownStatefulSet = (o: Objects.StatefulSet): Known<Objects.StatefulSet, IStatefulSet> => o
 export const knownService = (o: Objects.Service): Known<Objects.Service, IService> => o
 export const knownSecret = (o: Objects.Secret): Known<Objects.Secret, ISecret> => o
+export const knownRole = (o: Objects.Role): Known<Objects.Role, IRole> => o
+export const knownRoleBinding = (o: Objects.RoleBinding): Known<Objects.RoleBinding, IRoleBinding> => o
 // The type-level check bites: a misspelt field is refused.
 // @ts-expect-error `templat` is not a field of a JobSpec
 export const misspelt = (o: { readonly spec: { readonly templat: number } }): Known<typeof o, IJob> => o
@@ -57,7 +65,7 @@ describe("every emitted object validates against the Kubernetes OpenAPI schema",
 
   test("GPUs, shm, node pools, identities, replicas, sockets (native sidecars), long and digit-first names", async () => {
     const objects = manifests(await edgePlan(), { ...GOLDEN_OPTIONS, storageAccount: "acct", clusterDomain: "example.internal" })
-    assert.deepEqual([...new Set(objects.map((o) => o.kind))].sort(), ["Job", "Secret", "Service", "StatefulSet"])
+    assert.deepEqual([...new Set(objects.map((o) => o.kind))].sort(), ["Job", "Role", "RoleBinding", "Secret", "Service", "StatefulSet"])
     for (const object of objects) assert.doesNotThrow(() => validate(object), objectId(object))
   })
 })
@@ -97,6 +105,18 @@ describe("the validation bites", () => {
     const sts = (await objectsOf("daphne")).find((o) => o.kind === "StatefulSet") as Objects.StatefulSet
     const { selector: _selector, ...selectorless } = sts.spec
     assert.throws(() => validate({ ...sts, spec: selectorless } as unknown as Objects.StatefulSet), /must have required property selector/)
+  })
+
+  test("a Role whose verbs are not a list, a RoleBinding without a roleRef or with a nameless subject", async () => {
+    const objects = await objectsOf("hello")
+    const role = objects.find((o) => o.kind === "Role") as Objects.Role
+    const badRule = { ...role, rules: [{ ...role.rules[0]!, verbs: "get" }] }
+    assert.throws(() => validate(badRule as unknown as Objects.Role), /rules\/0\/verbs must be array/)
+    const binding = objects.find((o) => o.kind === "RoleBinding") as Objects.RoleBinding
+    const { roleRef: _roleRef, ...unbound } = binding
+    assert.throws(() => validate(unbound as unknown as Objects.RoleBinding), /must have required property roleRef/)
+    const { name: _name, ...nameless } = binding.subjects[0]!
+    assert.throws(() => validate({ ...binding, subjects: [nameless] } as unknown as Objects.RoleBinding), /subjects\/0 must have required property name/)
   })
 
   test("an object of an unknown kind is refused, not waved through", () => {
