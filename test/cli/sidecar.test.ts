@@ -318,8 +318,8 @@ describe("tyger buffer sidecar, other cases", () => {
     const adapter = sidecar({ TYGER_TS_DATA_DIR: localDir }, "socket", "--address", `127.0.0.1:${port}`, "--input", inPipe, "--output", outPipe)
     const writer = start(nodeBin, ["-e", "require('fs').writeFileSync(process.argv[1], 'hello sockets')", inPipe])
     const reader = start(nodeBin, ["-e", "process.stdout.write(require('fs').readFileSync(process.argv[1]))", outPipe])
-    // main starts listening late; it answers once its input has ended.
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // main starts listening only after the sidecar has been refused once; it answers once its input has ended.
+    await adapter.stderrMatches(/WRN Failed to connect to address .*Retrying in 1 second/)
     const main = net.createServer({ allowHalfOpen: true }, (socket) => {
       let received = ""
       socket.setEncoding("utf8").on("data", (chunk: string) => (received += chunk))
