@@ -3,7 +3,7 @@ import type { Observation } from "../../engine/Provider.ts"
 import { DockerClient } from "./DockerClient.ts"
 import { fromDocker } from "./DockerRunCreator.ts"
 import * as Naming from "./internal/naming.ts"
-import type { ContainerState } from "./internal/schemas.ts"
+import type { ContainerInspect, ContainerState } from "./internal/schemas.ts"
 
 /** Docker's zero time (`0001-01-01T00:00:00Z`) means "never". */
 const NEVER = /^0001-/
@@ -43,23 +43,24 @@ export const exitObservation = (state: ContainerState): Observation => {
 
 /**
  * Whether the container was OOM-killed. Docker 20.10 on cgroup v1 may report the exit (137) before it has processed
- * containerd's OOM event, leaving `State.OOMKilled` false; the engine's event log has the `oom` event either way, so
- * a SIGKILLed container is looked up there, for up to ≈ 2 s (on a loaded machine 0.5 s sometimes missed it).
+ * containerd's OOM event, or never report it at all (seen here about once in six kills over a memory limit), leaving
+ * `State.OOMKilled` false. So a SIGKILLed container is looked up in the engine's event log: an `oom` event settles it;
+ * otherwise, with a memory limit, a SIGKILL that no one asked the engine for (no `kill` event) came from the kernel's
+ * OOM killer. (A program that SIGKILLs itself under a memory limit would be reported as OOMKilled too.)
  */
-export const oomKilled = Effect.fn("DockerRunReader.oomKilled")(function*(containerId: string, state: ContainerState) {
+export const oomKilled = Effect.fn("DockerRunReader.oomKilled")(function*(container: ContainerInspect) {
+  const state = container.State
   if (state.OOMKilled || state.ExitCode !== 137) return state.OOMKilled
   const docker = yield* DockerClient
   const since = epochMillis(state.StartedAt) ?? 0
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const events = yield* docker.events({
-      since: new Date(since - 1000),
-      until: new Date(),
-      filters: { type: ["container"], container: [containerId], event: ["oom"] }
-    }).pipe(Stream.runCollect, Effect.orElseSucceed(() => []))
-    if (Array.from(events).length > 0) return true
-    yield* Effect.sleep("200 millis")
-  }
-  return false
+  const events = yield* docker.events({
+    since: new Date(since - 1000),
+    until: new Date(),
+    filters: { type: ["container"], container: [container.Id], event: ["oom", "kill"] }
+  }).pipe(Stream.runCollect, Effect.map((all) => Array.from(all)), Effect.orElseSucceed(() => []))
+  if (events.some((e) => e.Action === "oom")) return true
+  const limited = (container.HostConfig?.Memory ?? 0) > 0
+  return limited && !events.some((e) => e.Action === "kill")
 })
 
 /** Every container of the run (running or not), oldest first. */

@@ -123,7 +123,7 @@ export const supervise = (options: SupervisorOptions) =>
           result._tag === "Success" ? Effect.void : Effect.asVoid(docker.waitContainer(replica.containerId))),
         Effect.andThen(docker.inspectContainer(replica.containerId)),
         Effect.flatMap((container) =>
-          Effect.map(oomKilled(replica.containerId, container.State), (oom) => exitObservation({ ...container.State, OOMKilled: oom }))),
+          Effect.map(oomKilled(container), (oom) => exitObservation({ ...container.State, OOMKilled: oom }))),
         Effect.mapError(fromDocker)
       )
       // Docker stamps StartedAt when the start returns, so a program that ends at once may "finish" before it "started".

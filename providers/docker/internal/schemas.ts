@@ -162,6 +162,7 @@ export const ContainerInspect = Schema.Struct({
   Created: Schema.optionalKey(Schema.String),
   Image: Schema.optionalKey(Schema.String),
   State: ContainerState,
+  HostConfig: maybe(Schema.Struct({ Memory: Schema.optionalKey(Schema.Int) })),
   RestartCount: Schema.optionalKey(Schema.Int),
   NetworkSettings: maybe(Schema.Struct({
     Networks: maybe(Schema.Record(Schema.String, Schema.Struct({ IPAddress: maybe(Schema.String) })))
