@@ -5,6 +5,7 @@ import * as Path from "node:path"
 import process from "node:process"
 import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
+import { collect } from "../support/cli.ts"
 import { tempDir } from "../support/run.ts"
 
 const here = (import.meta as { readonly url: string }).url
@@ -26,19 +27,11 @@ interface Result {
 }
 
 const tyger = (dataDir: string, ...args: ReadonlyArray<string>): Promise<Result> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...runtimeArgs(), ...args], {
-      cwd: root,
-      env: { ...process.env, TYGER_TS_DATA_DIR: dataDir, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
+  collect(spawn(process.execPath, [...runtimeArgs(), ...args], {
+    cwd: root,
+    env: { ...process.env, TYGER_TS_DATA_DIR: dataDir, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"]
+  }))
 
 describe("tyger (end to end)", () => {
   test("--version", async () => {

@@ -9,7 +9,7 @@ import process from "node:process"
 import { after, describe, test } from "node:test"
 import { INSTANCE_LABEL, instanceOf, workerHost } from "../../providers/docker/internal/naming.ts"
 import { dockerOrSkip, exec as execCommand, testImage } from "../support/docker.ts"
-import { quote, tygerArgv } from "../support/cli.ts"
+import { collect, quote, tygerArgv } from "../support/cli.ts"
 import { tempDir } from "../support/run.ts"
 
 
@@ -84,16 +84,8 @@ const workspace = (env: { readonly [name: string]: string } = {}) => {
   )
   const fullEnv = { ...process.env, TYGER_TS_DATA_DIR: dataDir, NO_COLOR: "1", ...env }
   const tygerFunction = `tyger() { ${tygerArgv().map(quote).join(" ")} "$@"; }`
-  const sh = (script: string) =>
-    new Promise<Result>((resolve, reject) => {
-      const child = spawn("bash", ["-c", `${tygerFunction}\n${script}`], { cwd: dir, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] })
-      let stdout = ""
-      let stderr = ""
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-      child.on("error", reject)
-      child.on("close", (code) => resolve({ code, stdout, stderr }))
-    })
+  const sh = (script: string): Promise<Result> =>
+    collect(spawn("bash", ["-c", `${tygerFunction}\n${script}`], { cwd: dir, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] }))
   const tyger = (...args: ReadonlyArray<string>) => sh(`tyger ${args.map(quote).join(" ")}`)
   /** The two codespecs of the guide-style session: `web` (worker) and `fetch` (job). */
   const codespecs = async () => {

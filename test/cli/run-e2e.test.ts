@@ -2,14 +2,14 @@
 // test (cli/bin.mjs, as bin/tyger starts it), shell pipelines are real pipes, runs are real containers. The guide's
 // ubuntu/bash codespec becomes busybox/sh, which is what the test image has.
 import assert from "node:assert/strict"
-import { type ChildProcess, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import process from "node:process"
 import { after, describe, test } from "node:test"
 import { instanceOf } from "../../providers/docker/internal/naming.ts"
 import { dockerOrSkip, exec as execCommand, testImage } from "../support/docker.ts"
-import { quote, tygerArgv } from "../support/cli.ts"
+import { collect, quote, tygerArgv } from "../support/cli.ts"
 import { tempDir } from "../support/run.ts"
 
 
@@ -26,21 +26,6 @@ after(async () => {
   }
 })
 
-interface Result {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const collect = (child: ChildProcess): Promise<Result> =>
-  new Promise((resolve, reject) => {
-    let stdout = ""
-    let stderr = ""
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
 
 
 const HELLO_COMMAND = `set -eu

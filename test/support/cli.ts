@@ -1,4 +1,5 @@
 // How the end-to-end tests start the CLI: a separate process of the runtime running the test, as bin/tyger would.
+import type { ChildProcess } from "node:child_process"
 import * as Path from "node:path"
 import process from "node:process"
 import { fileURLToPath } from "node:url"
@@ -17,3 +18,20 @@ export const tygerArgv = (entry: "bin.mjs" | "main.ts" = "bin.mjs"): ReadonlyArr
 
 /** A word for bash. */
 export const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`
+
+export interface Finished {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Everything a child process writes, as text, once it has ended. */
+export const collect = (child: ChildProcess): Promise<Finished> =>
+  new Promise((resolve, reject) => {
+    let stdout = ""
+    let stderr = ""
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
