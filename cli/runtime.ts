@@ -237,6 +237,20 @@ export const run = async (
   return execute(program, layer(config.value, environment, storeLayer(config.value)), environment, config.value)
 }
 
+/** The configuration and buffer storage that buffer and run commands read from flags and env. */
+const readBufferSettings = (
+  environment: Environment,
+  globals: GlobalOptions
+): Pflag.Parsed<{ readonly config: Config; readonly storage: BufferStorage }> => {
+  const config = readConfig(environment, globals)
+  if (!config.ok) return config
+  const storage = readBufferStorage(environment.env)
+  return storage.ok ? { ok: true, value: { config: config.value, storage: storage.value } } : storage
+}
+
+const buffersLayer = (storage: BufferStorage, config: Config, store: ReturnType<typeof storeLayer>) =>
+  Buffers.layer.pipe(Layer.provide(blobStoreLayer(storage, config)), Layer.provide(store))
+
 /**
  * {@link run} with the buffer services. Only buffer commands build them, so a misconfigured buffer backend never
  * gets in the way of the others.
@@ -246,19 +260,16 @@ export const runWithBuffers = async (
   environment: Environment,
   globals: GlobalOptions
 ): Promise<number> => {
-  const config = readConfig(environment, globals)
-  const storage = config.ok ? readBufferStorage(environment.env) : config
-  const workerReadyTimeout = readWorkerReadyTimeout(environment.env)
-  if (!config.ok || !storage.ok || !workerReadyTimeout.ok) {
-    writeErrors(environment.stderr, [
-      !config.ok ? config.error : !storage.ok ? storage.error : !workerReadyTimeout.ok ? workerReadyTimeout.error : ""
-    ])
+  const settings = readBufferSettings(environment, globals)
+  if (!settings.ok) {
+    writeErrors(environment.stderr, [settings.error])
     return 1
   }
+  const { config, storage } = settings.value
   // One Store layer for both: layers are shared by reference, so the database is opened once.
-  const store = storeLayer(config.value)
-  const buffers = Buffers.layer.pipe(Layer.provide(blobStoreLayer(storage.value, config.value)), Layer.provide(store))
-  return execute(program, Layer.merge(layer(config.value, environment, store), buffers), environment, config.value)
+  const store = storeLayer(config)
+  const buffers = buffersLayer(storage, config, store)
+  return execute(program, Layer.merge(layer(config, environment, store), buffers), environment, config)
 }
 
 /**
@@ -272,16 +283,14 @@ export const runWithRuns = async (
   globals: GlobalOptions,
   monitors: MonitorMode
 ): Promise<number> => {
-  const config = readConfig(environment, globals)
-  const storage = config.ok ? readBufferStorage(environment.env) : config
-  const workerReadyTimeout = readWorkerReadyTimeout(environment.env)
-  if (!config.ok || !storage.ok || !workerReadyTimeout.ok) {
-    writeErrors(environment.stderr, [
-      !config.ok ? config.error : !storage.ok ? storage.error : !workerReadyTimeout.ok ? workerReadyTimeout.error : ""
-    ])
+  const settings = readBufferSettings(environment, globals)
+  const workerReadyTimeout = settings.ok ? readWorkerReadyTimeout(environment.env) : settings
+  if (!settings.ok || !workerReadyTimeout.ok) {
+    writeErrors(environment.stderr, [!settings.ok ? settings.error : !workerReadyTimeout.ok ? workerReadyTimeout.error : ""])
     return 1
   }
-  const dataDir = config.value.dataDir
+  const { config, storage } = settings.value
+  const dataDir = config.dataDir
   if (dataDir === undefined) {
     writeErrors(environment.stderr, missingDataDir().messages)
     return 1
@@ -294,8 +303,8 @@ export const runWithRuns = async (
     import("../providers/docker/DockerProvider.ts"),
     import("./MonitorProcess.ts")
   ])
-  const store = storeLayer(config.value)
-  const buffers = Buffers.layer.pipe(Layer.provide(blobStoreLayer(storage.value, config.value)), Layer.provide(store))
+  const store = storeLayer(config)
+  const buffers = buffersLayer(storage, config, store)
   const docker = DockerClient.DockerClient.layer({ host: environment.env["DOCKER_HOST"] })
   const provider = DockerProvider.layer({
     dataDir,
@@ -311,6 +320,6 @@ export const runWithRuns = async (
     Layer.provide(buffers),
     Layer.provide(store)
   )
-  const services = Layer.mergeAll(layer(config.value, environment, store), buffers, runs)
-  return execute(program, services, environment, config.value)
+  const services = Layer.mergeAll(layer(config, environment, store), buffers, runs)
+  return execute(program, services, environment, config)
 }
