@@ -6,6 +6,7 @@ import { Store } from "../../../engine/Store.ts"
 import { CliError, invalidArguments } from "../../CliError.ts"
 import { CliIo } from "../../CliIo.ts"
 import * as Pflag from "../../pflag.ts"
+import { goList } from "../args.ts"
 import * as SpecFile from "./specFile.ts"
 
 /** `tyger codespec create`: the flags as given; everything is parsed and checked here, as Tyger's RunE does. */
@@ -64,8 +65,6 @@ const parseFlagValues = (input: CreateInput): Pflag.Parsed<FlagValues> => {
   if (!endpoints.ok) return endpoints
   return { ok: true, value: { inputs: inputs.value, outputs: outputs.value, env: env.value, endpoints: endpoints.value } }
 }
-
-const goList = (values: ReadonlyArray<string>) => `[${values.join(" ")}]`
 
 /** The codespec name and the container arguments, with Tyger's positional-argument rules. */
 const positionalsOf = Effect.fnUntraced(function*(input: CreateInput, spec: CodespecSpec.Spec, hasFile: boolean) {

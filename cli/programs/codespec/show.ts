@@ -4,6 +4,7 @@ import type { StoreError } from "../../../engine/StoreError.ts"
 import { type CliError, invalidArguments, notFound } from "../../CliError.ts"
 import { CliIo } from "../../CliIo.ts"
 import * as Pflag from "../../pflag.ts"
+import { exactlyOneArg } from "../args.ts"
 import * as CodespecJson from "../codespecJson.ts"
 
 export interface ShowInput {
@@ -12,17 +13,11 @@ export interface ShowInput {
   readonly version: string | undefined
 }
 
-const goList = (values: ReadonlyArray<string>) => `[${values.join(" ")}]`
-
 /** `tyger codespec show NAME [--version N]`: the latest (or given) version as Tyger prints it. */
 export const show = Effect.fn("codespec.show")(function*(input: ShowInput) {
   const version = input.version === undefined ? undefined : Pflag.int(Pflag.flagLabel("version"), input.version)
   if (version !== undefined && !version.ok) return yield* invalidArguments(version.error)
-  const [name, ...extra] = input.positionals
-  if (name === undefined) return yield* invalidArguments("one codespec name positional argument is required")
-  if (extra.length > 0) {
-    return yield* invalidArguments(`unexpected positional arguments after the codespec name: ${goList(extra)}`)
-  }
+  const name = yield* exactlyOneArg("codespec name", input.positionals)
   const store = yield* Store
   const stored = yield* store.getCodespec(name, version?.value).pipe(
     Effect.catchTag("StoreError", (error: StoreError): Effect.Effect<never, StoreError | CliError> =>

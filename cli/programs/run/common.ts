@@ -1,21 +1,10 @@
 import { Effect } from "effect"
 import { CliError, invalidArguments } from "../../CliError.ts"
-import * as Pflag from "../../pflag.ts"
 import * as Since from "./since.ts"
 
 /** What the `tyger run …` programs share: ids, flags, and the engine's failures in the words Tyger's CLI prints. */
 
-const goList = (values: ReadonlyArray<string>) => `[${values.join(" ")}]`
-
-/** Tyger's `exactlyOneArg(name)`. */
-export const exactlyOneArg = (name: string, positionals: ReadonlyArray<string>) => {
-  const [first, ...extra] = positionals
-  if (first === undefined) return Effect.fail(invalidArguments(`one ${name} positional argument is required`))
-  if (extra.length > 0) {
-    return Effect.fail(invalidArguments(`unexpected positional arguments after the ${name}: ${goList(extra)}`))
-  }
-  return Effect.succeed(first)
-}
+export { exactlyOneArg, intFlag, mapFlag } from "../args.ts"
 
 export const NOT_FOUND = "NotFound: The resource was not found"
 
@@ -25,19 +14,6 @@ export const NOT_FOUND = "NotFound: The resource was not found"
  */
 export const runIdOf = (text: string): number | undefined =>
   /^[0-9]{1,15}$/.test(text) ? Number(text) : undefined
-
-/** A pflag `StringToString` flag such as `--tag`; absent flags give an empty map. */
-export const mapFlag = (long: string, short: string | undefined, occurrences: ReadonlyArray<string> | undefined) => {
-  const parsed = Pflag.stringToString(Pflag.flagLabel(long, short), occurrences ?? [])
-  return parsed.ok ? Effect.succeed(parsed.value) : Effect.fail(invalidArguments(parsed.error))
-}
-
-/** A pflag `Int` flag given as text, or its default. */
-export const intFlag = (long: string, short: string | undefined, value: string | undefined, fallback: number) => {
-  if (value === undefined) return Effect.succeed(fallback)
-  const parsed = Pflag.int(Pflag.flagLabel(long, short), value)
-  return parsed.ok ? Effect.succeed(parsed.value) : Effect.fail(invalidArguments(parsed.error))
-}
 
 /** `-s, --since`, as epoch nanoseconds. */
 export const sinceFlag = (value: string | undefined) => {
