@@ -1,13 +1,12 @@
 import { Effect } from "effect"
-import { printPages, TRUNCATION_WARNING } from "../listPages.ts"
-import { type RunRecord, STATUSES, type Status } from "../../../engine/RunRecord.ts"
+import { STATUSES, type Status } from "../../../engine/RunRecord.ts"
 import { Runs } from "../../../engine/Runs.ts"
-import { CliError, invalidArguments } from "../../CliError.ts"
-import { CliIo } from "../../CliIo.ts"
+import { invalidArguments } from "../../CliError.ts"
 import * as Pflag from "../../pflag.ts"
 import { intFlag, mapFlag, sinceFlag, tygerErrors } from "./common.ts"
 import * as RunJson from "./runJson.ts"
 import * as Since from "./since.ts"
+import { DEFAULT_LIMIT, pageSizeOf, printList, TRUNCATION_WARNING } from "../listPages.ts"
 
 export interface ListInput {
   readonly since: string | undefined
@@ -16,10 +15,6 @@ export interface ListInput {
   /** `--limit`, as given. */
   readonly limit: string | undefined
 }
-
-/** The CLI's default total, and the server's page-size cap. */
-export const DEFAULT_LIMIT = 1000
-export const MAX_PAGE_SIZE = 2000
 
 export { TRUNCATION_WARNING }
 
@@ -39,12 +34,6 @@ const statusesFlag = (occurrences: ReadonlyArray<string> | undefined) => {
   return Effect.succeed(statuses)
 }
 
-interface Page {
-  readonly items: ReadonlyArray<RunRecord>
-  /** The continuation (`nextLink`): the last run of this page, when more follow. */
-  readonly next: { readonly createdAt: number; readonly id: number } | undefined
-}
-
 /**
  * `tyger run list`, newest first: Tyger's client/server paging replayed over the engine, because the page
  * boundaries decide the output layout (one indented array, or the streamed form) and the truncation warning.
@@ -55,33 +44,21 @@ export const list = Effect.fn("run.list")(function*(input: ListInput) {
   const statuses = yield* statusesFlag(input.statuses)
   const totalLimit = yield* intFlag("limit", "l", input.limit, DEFAULT_LIMIT)
   const limitGiven = input.limit !== undefined
-  // Without --limit the CLI asks for one more than it prints, to learn whether the output is truncated.
-  const requested = limitGiven ? totalLimit : totalLimit + 1
-  if (requested < 0) {
-    return yield* new CliError({ reason: "InvalidInput", messages: ["InvalidInput: Limit must be a non-negative integer."] })
-  }
-  const pageSize = Math.min(requested, MAX_PAGE_SIZE)
+  const pageSize = yield* pageSizeOf(totalLimit, limitGiven)
   const runs = yield* Runs
   const filter = {
     tags,
     statuses,
     ...(since === undefined ? {} : { since: Since.toMillis(since) })
   }
-  const fetch = Effect.fnUntraced(function*(after: Page["next"]) {
-    if (pageSize === 0) return { items: [], next: undefined } satisfies Page
-    const rows = yield* tygerErrors(runs.list({ ...filter, limit: pageSize + 1, ...(after === undefined ? {} : { after }) }))
-    const items = rows.slice(0, pageSize)
-    const last = items[items.length - 1]
-    return {
-      items,
-      next: rows.length > pageSize && last !== undefined ? { createdAt: last.createdAt, id: last.id } : undefined
-    } satisfies Page
+  yield* printList({
+    pageSize,
+    totalLimit,
+    limitGiven,
+    rows: (limit, after: { readonly createdAt: number; readonly id: number } | undefined) =>
+      tygerErrors(runs.list({ ...filter, limit, ...(after === undefined ? {} : { after }) })),
+    cursorOf: (item) => ({ createdAt: item.createdAt, id: item.id }),
+    renderArray: (items) => Effect.succeed(RunJson.marshalListItem(items.map(RunJson.toJson))),
+    renderItem: (item) => Effect.succeed(RunJson.marshalListItem(RunJson.toJson(item)))
   })
-
-  const io = yield* CliIo
-  let page = yield* fetch(undefined)
-  if (page.next === undefined) {
-    return yield* io.out(`${RunJson.marshalListItem(page.items.map(RunJson.toJson))}\n`)
-  }
-  yield* printPages({ first: page, fetch, render: (item) => Effect.succeed(RunJson.marshalListItem(RunJson.toJson(item))), totalLimit, limitGiven })
 })
