@@ -7,6 +7,7 @@ import { DockerClient } from "./DockerClient.ts"
 import * as DockerLogSource from "./DockerLogSource.ts"
 import { fromDocker, prepare, PROVIDER } from "./DockerRunCreator.ts"
 import * as DockerRunReader from "./DockerRunReader.ts"
+import * as DockerRunStop from "./DockerRunStop.ts"
 import { supervise } from "./DockerSupervisor.ts"
 import * as DockerWorkers from "./DockerWorkers.ts"
 import * as Naming from "./internal/naming.ts"
@@ -46,19 +47,6 @@ export const layer = (options: Options): Layer.Layer<Provider, never, DockerClie
         workerReadyTimeout: Duration.fromInputUnsafe(options.workerReadyTimeout ?? DockerWorkers.DEFAULT_READY_TIMEOUT)
       })
 
-      const stop = Effect.fn("DockerProvider.stop")(function*(runId: number) {
-        const containers = yield* DockerRunReader.listContainers(instance, runId)
-        yield* Effect.forEach(
-          containers.filter((c) => c.State === "running" || c.State === "paused" || c.State === "restarting"),
-          (c) => docker.killContainer(c.Id).pipe(
-            // Exited meanwhile.
-            Effect.catchIf((error) => error.reason === "Conflict" || error.reason === "NotFound", () => Effect.void),
-            Effect.mapError(fromDocker)
-          ),
-          { concurrency: "unbounded", discard: true }
-        )
-      }, Effect.provide(context))
-
       const remove = Effect.fn("DockerProvider.remove")(function*(runId: number) {
         const containers = yield* DockerRunReader.listContainers(instance, runId)
         yield* Effect.forEach(
@@ -84,7 +72,7 @@ export const layer = (options: Options): Layer.Layer<Provider, never, DockerClie
         capabilities: CAPABILITIES,
         prepare: (request, onProgress) => Effect.provide(prepare(request, onProgress), context),
         supervise: (request, report) => Effect.provide(supervisor(request, report), context),
-        stop,
+        stop: (runId) => Effect.provide(DockerRunStop.stop(instance, runId), context),
         isActive: (runId) => Effect.provide(DockerRunReader.isActive(instance, runId), context),
         logs: (runId, logOptions) => Stream.provide(DockerLogSource.logs(instance, runId, logOptions), context),
         remove

@@ -3,7 +3,7 @@ import type { Observation } from "../../engine/Provider.ts"
 import { DockerClient } from "./DockerClient.ts"
 import { fromDocker } from "./DockerRunCreator.ts"
 import * as Naming from "./internal/naming.ts"
-import type { ContainerInspect, ContainerState } from "./internal/schemas.ts"
+import type { ContainerInspect, ContainerState, ContainerSummary } from "./internal/schemas.ts"
 
 /** Docker's zero time (`0001-01-01T00:00:00Z`) means "never". */
 const NEVER = /^0001-/
@@ -63,11 +63,16 @@ export const oomKilled = Effect.fn("DockerRunReader.oomKilled")(function*(contai
   return limited && !events.some((e) => e.Action === "kill")
 })
 
-/** Every container of the run (running or not), oldest first. */
-export const listContainers = Effect.fn("DockerRunReader.listContainers")(function*(instance: string, runId: number) {
+/** Every container of the run (running or not), or only those also labelled `label`, oldest first. */
+export const listContainers = Effect.fn("DockerRunReader.listContainers")(function*(
+  instance: string,
+  runId: number,
+  label?: string
+) {
   const docker = yield* DockerClient
+  const filter = Naming.runFilter(instance, runId)
   const containers = yield* Effect.mapError(
-    docker.listContainers({ all: true, filters: Naming.runFilter(instance, runId) }),
+    docker.listContainers({ all: true, filters: label === undefined ? filter : { label: [...filter.label, label] } }),
     fromDocker
   )
   return [...containers].sort((a, b) => (a.Created ?? 0) - (b.Created ?? 0))
@@ -75,7 +80,10 @@ export const listContainers = Effect.fn("DockerRunReader.listContainers")(functi
 
 const stopped = new Set(["exited", "dead", "created"])
 
+/** Running, paused, restarting (a worker between its runs) or being removed. */
+export const isRunning = (container: ContainerSummary): boolean => !stopped.has(container.State ?? "exited")
+
 export const isActive = Effect.fn("DockerRunReader.isActive")(function*(instance: string, runId: number) {
   const containers = yield* listContainers(instance, runId)
-  return containers.some((c) => !stopped.has(c.State ?? "exited"))
+  return containers.some(isRunning)
 })

@@ -7,6 +7,7 @@ import type { DockerError } from "./DockerError.ts"
 import * as Pumps from "./DockerPumps.ts"
 import { createContainer, createPipes, type CreatorOptions, fromDocker, type JobPlacement } from "./DockerRunCreator.ts"
 import { epochMillis, exitObservation, oomKilled } from "./DockerRunReader.ts"
+import * as DockerRunStop from "./DockerRunStop.ts"
 import * as DockerWorkers from "./DockerWorkers.ts"
 import * as Fifo from "./internal/fifo.ts"
 import * as Naming from "./internal/naming.ts"
@@ -188,13 +189,8 @@ export const supervise = (options: SupervisorOptions) =>
       return { status: "Succeeded", finishedAt } satisfies Observation
     })
 
-    const killEverything = Effect.ignore(docker.listContainers({ all: true, filters: Naming.runFilter(options.instance, runId) }).pipe(
-      Effect.flatMap((containers) =>
-        Effect.forEach(containers, (c) => Effect.ignore(docker.killContainer(c.Id)), { concurrency: "unbounded" }))
-    ))
-
     return yield* body.pipe(
-      Effect.onInterrupt(() => Effect.andThen(releaseAll, killEverything)),
+      Effect.onInterrupt(() => Effect.andThen(releaseAll, Effect.ignore(DockerRunStop.stop(options.instance, runId)))),
       // Workers serve until the job has ended, however it ended; they are removed with the run when it is finalised.
       Effect.ensuring(request.run.worker === undefined ? Effect.void : Effect.ignore(DockerWorkers.stop(options, runId))),
       // Pumps still running are interrupted when the scope closes: by then the pipes are released.

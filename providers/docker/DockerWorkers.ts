@@ -6,6 +6,7 @@ import * as TcpProbe from "../../engine/TcpProbe.ts"
 import * as WorkerTopology from "../../engine/WorkerTopology.ts"
 import { type ContainerSpec, DockerClient } from "./DockerClient.ts"
 import { createNamed, type CreatorOptions, fromDocker, hostResources, program, providerError, replicasOf } from "./DockerRunCreator.ts"
+import * as DockerRunStop from "./DockerRunStop.ts"
 import * as Naming from "./internal/naming.ts"
 
 /**
@@ -174,11 +175,5 @@ export const start = Effect.fn("DockerWorkers.start")(function*(
 })
 
 /** Stops the workers once the job has ended; they are removed with the rest of the run when it is finalised. */
-export const stop = Effect.fn("DockerWorkers.stop")(function*(options: CreatorOptions, runId: number) {
-  const docker = yield* DockerClient
-  const containers = yield* Effect.mapError(
-    docker.listContainers({ all: true, filters: { label: [...Naming.runFilter(options.instance, runId).label, `${Naming.WORKER_LABEL}=${runId}`] } }),
-    fromDocker
-  )
-  yield* Effect.forEach(containers, (c) => Effect.ignore(docker.killContainer(c.Id)), { concurrency: "unbounded", discard: true })
-})
+export const stop = (options: CreatorOptions, runId: number) =>
+  DockerRunStop.stop(options.instance, runId, `${Naming.WORKER_LABEL}=${runId}`)
