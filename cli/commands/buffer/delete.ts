@@ -1,7 +1,7 @@
-import { Option } from "clipanion"
 import { BaseCommand } from "../../BaseCommand.ts"
+import { bulkCommand } from "./bulkCommand.ts"
 
-export class BufferDeleteCommand extends BaseCommand {
+export class BufferDeleteCommand extends bulkCommand("delete", { verb: "Delete", gerund: "deleting", subject: "buffers" }) {
   static override paths = [["buffer", "delete"], ["buffers", "delete"]]
 
   static override usage = BaseCommand.Usage({
@@ -13,26 +13,4 @@ export class BufferDeleteCommand extends BaseCommand {
       ["Soft-delete every buffer tagged project=demo, without asking", "$0 buffer delete --tag project=demo --force"]
     ]
   })
-
-  all = Option.Boolean("--all", false, { description: "Delete all buffers." })
-  force = Option.Boolean("--force", false, { description: "Skip confirmation before deleting multiple buffers." })
-  tags = Option.Array("--tag", { description: "Delete all buffers matching tag. Can be specified multiple times." })
-  excludeTags = Option.Array("--exclude-tag", {
-    description: "Exclude buffers with the given tag. Can be specified multiple times."
-  })
-
-  positionals = Option.Rest({ name: "ID" })
-
-  override async execute(): Promise<number> {
-    const { bulk } = await import("../../programs/buffer/bulk.ts")
-    return this.runBufferProgram(bulk("delete", {
-      positionals: this.positionals,
-      tags: this.tags,
-      excludeTags: this.excludeTags,
-      all: this.all,
-      force: this.force,
-      stdin: this.context.stdin,
-      stderr: this.context.stderr
-    }))
-  }
 }

@@ -1,7 +1,7 @@
-import { Option } from "clipanion"
 import { BaseCommand } from "../../BaseCommand.ts"
+import { bulkCommand } from "./bulkCommand.ts"
 
-export class BufferPurgeCommand extends BaseCommand {
+export class BufferPurgeCommand extends bulkCommand("purge", { verb: "Purge", gerund: "purging", subject: "deleted buffers" }) {
   static override paths = [["buffer", "purge"], ["buffers", "purge"]]
 
   static override usage = BaseCommand.Usage({
@@ -13,26 +13,4 @@ export class BufferPurgeCommand extends BaseCommand {
       ["Purge every soft-deleted buffer tagged project=demo, without asking", "$0 buffer purge --tag project=demo --force"]
     ]
   })
-
-  all = Option.Boolean("--all", false, { description: "Purge all deleted buffers." })
-  force = Option.Boolean("--force", false, { description: "Skip confirmation before purging multiple buffers." })
-  tags = Option.Array("--tag", { description: "Purge all deleted buffers matching tag. Can be specified multiple times." })
-  excludeTags = Option.Array("--exclude-tag", {
-    description: "Exclude buffers with the given tag. Can be specified multiple times."
-  })
-
-  positionals = Option.Rest({ name: "ID" })
-
-  override async execute(): Promise<number> {
-    const { bulk } = await import("../../programs/buffer/bulk.ts")
-    return this.runBufferProgram(bulk("purge", {
-      positionals: this.positionals,
-      tags: this.tags,
-      excludeTags: this.excludeTags,
-      all: this.all,
-      force: this.force,
-      stdin: this.context.stdin,
-      stderr: this.context.stderr
-    }))
-  }
 }
