@@ -15,7 +15,6 @@ import { tempDir } from "../support/run.ts"
 const here = (import.meta as { readonly url: string }).url
 const root = fileURLToPath(new URL("../../", here))
 
-
 interface Result {
   readonly code: number | null
   readonly stdout: string
@@ -40,7 +39,6 @@ const start = (dataDir: string, args: ReadonlyArray<string>, stdin: "ignore" | "
 }
 
 const tyger = (dataDir: string, ...args: ReadonlyArray<string>) => collect(start(dataDir, args))
-
 
 /** `tyger <left> | tyger <right>` through bash (a real pipe); stdout reports both exit statuses. */
 const pipeline = (dataDir: string, left: ReadonlyArray<string>, right: ReadonlyArray<string>) => {

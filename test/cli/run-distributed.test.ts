@@ -7,34 +7,21 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import process from "node:process"
 import { after, describe, test } from "node:test"
-import { INSTANCE_LABEL, instanceOf, workerHost } from "../../providers/docker/internal/naming.ts"
-import { dockerOrSkip, exec as execCommand, testImage } from "../support/docker.ts"
+import { workerHost } from "../../providers/docker/internal/naming.ts"
+import { dataDirLabel, dockerOrSkip, labelled, removeLabelled, testImage } from "../support/docker.ts"
 import { collect, quote, tygerArgv } from "../support/cli.ts"
 import { tempDir } from "../support/run.ts"
-
-
 
 const skip = await dockerOrSkip()
 const dataDirs: Array<string> = []
 
-/** Containers and networks of a data directory's runs, from the docker CLI. */
-const engineObjects = async (dataDir: string) => {
-  const filter = `label=${INSTANCE_LABEL}=${instanceOf(dataDir)}`
-  const lines = (text: string) => text.split("\n").filter((line) => line !== "")
-  return {
-    containers: lines((await execCommand("docker", ["ps", "-aq", "--filter", filter])).stdout),
-    networks: lines((await execCommand("docker", ["network", "ls", "-q", "--filter", filter])).stdout)
-  }
-}
+/** Containers and networks of a data directory's runs. */
+const engineObjects = (dataDir: string) => labelled(dataDirLabel(dataDir))
 
 after(async () => {
   if (skip !== false) return
   // Finalised runs remove their containers and networks; whatever a failed test left behind goes here.
-  for (const dataDir of dataDirs) {
-    const left = await engineObjects(dataDir)
-    if (left.containers.length > 0) await execCommand("docker", ["rm", "-f", ...left.containers])
-    if (left.networks.length > 0) await execCommand("docker", ["network", "rm", ...left.networks])
-  }
+  for (const dataDir of dataDirs) await removeLabelled(dataDirLabel(dataDir))
 })
 
 interface Result {
@@ -42,7 +29,6 @@ interface Result {
   readonly stdout: string
   readonly stderr: string
 }
-
 
 const SERVE_HOSTNAME = "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"
 /** Every answer goes to the log and to the output buffer. (No `wget -T`: the test image's busybox segfaults with it.) */

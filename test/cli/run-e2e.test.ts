@@ -7,26 +7,17 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import process from "node:process"
 import { after, describe, test } from "node:test"
-import { instanceOf } from "../../providers/docker/internal/naming.ts"
-import { dockerOrSkip, exec as execCommand, testImage } from "../support/docker.ts"
+import { dataDirLabel, dockerOrSkip, labelled, removeLabelled, testImage } from "../support/docker.ts"
 import { collect, quote, tygerArgv } from "../support/cli.ts"
 import { tempDir } from "../support/run.ts"
-
-
 
 const skip = await dockerOrSkip()
 const dataDirs: Array<string> = []
 after(async () => {
   if (skip !== false) return
-  // Finalised runs remove their containers; whatever a failed test left behind goes here.
-  for (const dataDir of dataDirs) {
-    const listed = await execCommand("docker", ["ps", "-aq", "--filter", `label=tyger-ts-instance=${instanceOf(dataDir)}`])
-    const ids = listed.stdout.split("\n").filter((line) => line !== "")
-    if (ids.length > 0) await execCommand("docker", ["rm", "-f", ...ids])
-  }
+  // Finalised runs remove their containers and networks; whatever a failed test left behind goes here.
+  for (const dataDir of dataDirs) await removeLabelled(dataDirLabel(dataDir))
 })
-
-
 
 const HELLO_COMMAND = `set -eu
 inp=$(cat "$INPUT_PIPE")
@@ -260,8 +251,7 @@ echo "$run_id $input_id $output_id"`
     assert.match(String(run["finishedAt"]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
     // The logs outlive the containers.
     await waitFor(async () => {
-      const listed = await execCommand("docker", ["ps", "-aq", "--filter", `label=tyger-ts-instance=${instanceOf(ws.dataDir)}`])
-      return listed.stdout.trim() === ""
+      return (await labelled(dataDirLabel(ws.dataDir))).containers.length === 0
     }, "the containers to be removed")
     assert.deepEqual(await ws.tyger("run", "logs", "1", "--tail", "1"), { code: 0, stdout: "3\n", stderr: "" })
     assert.deepEqual(await ws.tyger("run", "counts"), { code: 0, stdout: "{\n  \"canceled\": 1\n}\n", stderr: "" })

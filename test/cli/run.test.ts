@@ -5,8 +5,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import process from "node:process"
 import { after, describe, test } from "node:test"
-import { instanceOf } from "../../providers/docker/internal/naming.ts"
-import { dockerOrSkip, exec as execCommand, testImage } from "../support/docker.ts"
+import { dataDirLabel, dockerOrSkip, removeLabelled, testImage } from "../support/docker.ts"
 import { tempDir } from "../support/run.ts"
 import { type BufferCliResult, fails, tygerWith } from "./bufferHarness.ts"
 
@@ -14,11 +13,8 @@ const skip = await dockerOrSkip()
 const dataDirs: Array<string> = []
 after(async () => {
   if (skip !== false) return
-  for (const dataDir of dataDirs) {
-    const listed = await execCommand("docker", ["ps", "-aq", "--filter", `label=tyger-ts-instance=${instanceOf(dataDir)}`])
-    const ids = listed.stdout.split("\n").filter((line) => line !== "")
-    if (ids.length > 0) await execCommand("docker", ["rm", "-f", ...ids])
-  }
+  // Finalised runs remove their containers and networks; whatever a failed test left behind goes here.
+  for (const dataDir of dataDirs) await removeLabelled(dataDirLabel(dataDir))
 })
 
 /** A fresh data directory and working directory; the CLI sees this process's environment (DOCKER_HOST, PATH). */

@@ -8,6 +8,7 @@ import * as http from "node:http"
 import process from "node:process"
 import { fileURLToPath } from "node:url"
 import { parseHost } from "../../providers/docker/internal/host.ts"
+import { INSTANCE_LABEL, instanceOf } from "../../providers/docker/internal/naming.ts"
 
 export const testImage = "tyger-test/busybox:latest"
 
@@ -110,21 +111,35 @@ export const dockerOrSkip = async (): Promise<false | string> => {
   return skip
 }
 
+const lines = (text: string) => text.split("\n").filter((line) => line !== "")
+
+/** Containers and networks carrying a label (`key=value`), from the docker CLI. */
+export const labelled = async (label: string) => {
+  const filter = `label=${label}`
+  return {
+    containers: lines((await exec("docker", ["ps", "-aq", "--filter", filter])).stdout),
+    networks: lines((await exec("docker", ["network", "ls", "-q", "--filter", filter])).stdout)
+  }
+}
+
+/** Force-removes every container, then every network, carrying a label. */
+export const removeLabelled = async (label: string): Promise<void> => {
+  const { containers } = await labelled(label)
+  if (containers.length > 0) await exec("docker", ["rm", "-f", "-v", ...containers])
+  const { networks } = await labelled(label)
+  if (networks.length > 0) await exec("docker", ["network", "rm", ...networks])
+}
+
+/** The label on everything the Docker provider creates for one data directory. */
+export const dataDirLabel = (dataDir: string): string => `${INSTANCE_LABEL}=${instanceOf(dataDir)}`
+
 /** Labels that mark what one test file creates: `tyger-test=1` plus a per-session id for its cleanup. */
 export const testSession = () => {
   const session = randomUUID()
   const labels = { "tyger-test": "1", "tyger-test-session": session } as const
-  const filter = `label=tyger-test-session=${session}`
   return {
     labels,
     /** Force-removes every container, then every network, carrying this session's label. */
-    cleanup: async (): Promise<void> => {
-      const containers = await exec("docker", ["ps", "-aq", "--filter", filter])
-      const ids = containers.stdout.split("\n").filter((line) => line !== "")
-      if (ids.length > 0) await exec("docker", ["rm", "-f", "-v", ...ids])
-      const networks = await exec("docker", ["network", "ls", "-q", "--filter", filter])
-      const networkIds = networks.stdout.split("\n").filter((line) => line !== "")
-      if (networkIds.length > 0) await exec("docker", ["network", "rm", ...networkIds])
-    }
+    cleanup: (): Promise<void> => removeLabelled(`tyger-test-session=${session}`)
   }
 }
