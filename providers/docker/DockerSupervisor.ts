@@ -1,4 +1,4 @@
-import { Deferred, type Duration, Effect, Fiber } from "effect"
+import { Deferred, type Duration, Effect, Fiber, Result } from "effect"
 import * as Path from "node:path"
 import type { Observation, ProviderError, RunRequest } from "../../engine/Provider.ts"
 import * as RunDocument from "../../engine/RunDocument.ts"
@@ -37,8 +37,6 @@ interface Replica {
   readonly failure: Deferred.Deferred<ProviderError>
   /** Settles the replica's pipes and pumps for an outcome, which may turn into a failure if an output was lost. */
   readonly ended: (observation: Observation) => Effect.Effect<Observation>
-  /** Lets go of the replica's pipes (its program can no longer open them). */
-  readonly release: Effect.Effect<void>
 }
 
 export interface SupervisorOptions extends CreatorOptions {
@@ -56,6 +54,7 @@ export const supervise = (options: SupervisorOptions) =>
     const replicas = request.run.job.replicas
     const parameters = RunDocument.parameters(request.plan, request.run)
     const pipeDirs = yield* createPipes(options.dataDir, runId, parameters.map((p) => p.name), replicas)
+    // Each replica's "its program can no longer open its pipes", registered as soon as its pipes are in use.
     const releases: Array<Effect.Effect<void>> = []
     const releaseAll = Effect.suspend(() => Effect.all(releases, { discard: true }))
 
@@ -113,7 +112,7 @@ export const supervise = (options: SupervisorOptions) =>
           })
 
         const waiting = yield* Effect.mapError(docker.registerWait(containerId, { condition: "next-exit" }), fromDocker)
-        return { containerId, waiting, failure, ended, release } satisfies Replica
+        return { containerId, waiting, failure, ended } satisfies Replica
       })
 
     /** One replica from its start to its end. */
@@ -161,8 +160,8 @@ export const supervise = (options: SupervisorOptions) =>
       const starts = yield* Effect.forEach(prepared, (r) => Effect.result(Effect.mapError(docker.startContainer(r.containerId), fromDocker)), {
         concurrency: "unbounded"
       })
-      const refused = starts.find((s) => s._tag === "Failure")
-      if (refused !== undefined && refused._tag === "Failure") {
+      const refused = starts.find(Result.isFailure)
+      if (refused !== undefined) {
         yield* killJobs
         return yield* endAll({ status: "Failed", statusReason: refused.failure.message, finishedAt: Date.now() })
       }
