@@ -15,11 +15,11 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import process from "node:process"
 import { Effect, Result } from "effect"
-import { BlobStore } from "../engine/BlobStore.ts"
-import * as BufferGen from "../engine/BufferGen.ts"
-import * as BufferReader from "../engine/BufferReader.ts"
-import * as BufferWriter from "../engine/BufferWriter.ts"
-import * as LocalBlobStore from "../engine/LocalBlobStore.ts"
+import { BlobStore } from "../engine/buffers/BlobStore.ts"
+import * as BufferGen from "../engine/buffers/BufferGen.ts"
+import * as BufferReader from "../engine/buffers/BufferReader.ts"
+import * as BufferWriter from "../engine/buffers/BufferWriter.ts"
+import * as LocalBlobStore from "../engine/buffers/LocalBlobStore.ts"
 
 const [sizeArg = "2G", repeatsArg = "1"] = process.argv.slice(2)
 const parsed = BufferGen.parseSize(sizeArg)

@@ -8,8 +8,8 @@ import * as Codespec from "../dsl/Codespec.ts"
 import * as Derived from "../dsl/Derived.ts"
 import * as Run from "../dsl/Run.ts"
 import * as Workflow from "../dsl/Workflow.ts"
-import * as Compiler from "../engine/Compiler.ts"
-import * as Plan from "../engine/Plan.ts"
+import * as Compile from "../engine/plan/Compile.ts"
+import * as Plan from "../engine/plan/Plan.ts"
 
 const [runCount = 10_000, codespecCount = 1_000, repeats = 5] = process.argv.slice(2).map(Number)
 
@@ -51,7 +51,7 @@ const timings: Array<number> = []
 let plan: Plan.Plan | undefined
 for (let i = 0; i < repeats; i++) {
   const start = performance.now()
-  plan = Effect.runSync(Compiler.compile(workflow))
+  plan = Effect.runSync(Compile.compile(workflow))
   timings.push(performance.now() - start)
 }
 const encodeStart = performance.now()

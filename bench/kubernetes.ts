@@ -10,9 +10,9 @@ import * as Codespec from "../dsl/Codespec.ts"
 import * as Derived from "../dsl/Derived.ts"
 import * as Run from "../dsl/Run.ts"
 import * as Workflow from "../dsl/Workflow.ts"
-import * as Compiler from "../engine/Compiler.ts"
+import * as Compile from "../engine/plan/Compile.ts"
 import { CAPABILITIES } from "../providers/kubernetes/Capabilities.ts"
-import { manifests } from "../providers/kubernetes/manifests.ts"
+import { manifests } from "../providers/kubernetes/Manifests.ts"
 import { toYaml } from "../providers/kubernetes/Yaml.ts"
 import { WorkflowComponent } from "../providers/kubernetes/WorkflowComponent.ts"
 
@@ -57,7 +57,7 @@ const generate = () => {
 
 const median = (values: ReadonlyArray<number>): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-const plan = Effect.runSync(Compiler.compile(generate(), { capabilities: CAPABILITIES, provider: "kubernetes" }))
+const plan = Effect.runSync(Compile.compile(generate(), { capabilities: CAPABILITIES, provider: "kubernetes" }))
 const options = { namespace: "bench", image: "tyger-ts:bench" }
 
 const timings: Array<number> = []

@@ -14,7 +14,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { MONITOR_PROCESS_ENV } from "../engine/MonitorLauncher.ts"
+import { MONITOR_PROCESS_ENV } from "../engine/runs/MonitorLauncher.ts"
 
 // The global `process`, not `import process from "node:process"`: on Node that import evaluates every getter of the
 // module, process.stdin's included, which switches the stdin pipe to non-blocking mode and makes its reading thread
@@ -51,10 +51,10 @@ const child = async (mode: "exec" | "hello" | "warm-hello", repeats = 1) => {
   const { Effect } = await import("effect")
   const Codespec = await import("../dsl/Codespec.ts")
   const Run = await import("../dsl/Run.ts")
-  const BufferReader = await import("../engine/BufferReader.ts")
-  const BufferWriter = await import("../engine/BufferWriter.ts")
-  const { Runs } = await import("../engine/Runs.ts")
-  const { localEngine } = await import("./localEngine.ts")
+  const BufferReader = await import("../engine/buffers/BufferReader.ts")
+  const BufferWriter = await import("../engine/buffers/BufferWriter.ts")
+  const { Runs } = await import("../engine/runs/Runs.ts")
+  const { localEngine } = await import("./LocalEngine.ts")
   const runtime = localEngine(process.env["TYGER_TS_DATA_DIR"]!)
   const cat = Codespec.job({
     image: IMAGE,

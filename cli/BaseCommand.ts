@@ -1,6 +1,6 @@
 import { type BaseContext, Command, Option } from "clipanion"
 import type { Effect } from "effect"
-import type { BufferServices, MonitorMode, RunServices, Services } from "./runtime.ts"
+import type { BufferServices, MonitorMode, RunServices, Services } from "./Runtime.ts"
 
 /** clipanion's context plus what the CLI needs from the process that started it. */
 export interface TygerContext extends BaseContext {
@@ -65,19 +65,19 @@ export abstract class BaseCommand extends Command<TygerContext> {
 
   /** Runs a command's program on the runtime built from the persistent flags and the environment. */
   protected async runProgram(program: Effect.Effect<void, unknown, Services>): Promise<number> {
-    const runtime = await import("./runtime.ts")
+    const runtime = await import("./Runtime.ts")
     return runtime.run(program, this.environment(), this.globals())
   }
 
   /** {@link runProgram} for `tyger buffer …` programs: the runtime also has the buffer services. */
   protected async runBufferProgram(program: Effect.Effect<void, unknown, BufferServices>): Promise<number> {
-    const runtime = await import("./runtime.ts")
+    const runtime = await import("./Runtime.ts")
     return runtime.runWithBuffers(program, this.environment(), this.globals())
   }
 
   /** {@link runProgram} for `tyger run …` programs: the runtime also has the runs engine, with `monitors`. */
   protected async runRunProgram(program: Effect.Effect<void, unknown, RunServices>, monitors: MonitorMode): Promise<number> {
-    const runtime = await import("./runtime.ts")
+    const runtime = await import("./Runtime.ts")
     return runtime.runWithRuns(program, this.environment(), this.globals(), monitors)
   }
 }

@@ -1,9 +1,9 @@
 import { Cli, type Command, type CommandClass } from "clipanion"
 import type { Writable } from "node:stream"
-import * as Argv from "./argv.ts"
+import * as Argv from "./Argv.ts"
 import type { TygerContext } from "./BaseCommand.ts"
-import { leafOf } from "./leafCommands.ts"
-import { VERSION } from "./version.ts"
+import { leafOf } from "./LeafCommands.ts"
+import { VERSION } from "./Version.ts"
 
 export type { TygerContext }
 
@@ -77,6 +77,6 @@ export const make = (
 /** Runs the CLI on `argv` (without the executable and script); resolves with the exit code. */
 export const run = async (argv: ReadonlyArray<string>, context: Partial<TygerContext> = {}): Promise<number> => {
   const leaf = await leafOf(argv)
-  const commands = leaf === undefined ? (await import("./allCommands.ts")).commands : [leaf]
+  const commands = leaf === undefined ? (await import("./AllCommands.ts")).commands : [leaf]
   return make(commands, { colors: colorDepthOf(context.stdout ?? Cli.defaultContext.stdout) > 1 }).run([...argv], context)
 }

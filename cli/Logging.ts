@@ -1,7 +1,7 @@
 import { Layer, Logger, References } from "effect"
 import type * as LogLevel from "effect/LogLevel"
-import { rfc3339Nano } from "./output/goTime.ts"
-import { goQuote } from "./pflag.ts"
+import { rfc3339Nano } from "./output/GoTime.ts"
+import { goQuote } from "./Pflag.ts"
 
 /** Tyger's `--log-level` / `--log-format` on Effect's logger: logs go to stderr in zerolog's shapes. */
 export const LEVELS = ["trace", "debug", "info", "warn", "error"] as const

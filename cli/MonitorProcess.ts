@@ -3,7 +3,7 @@ import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { MONITOR_PROCESS_ENV, MonitorLauncher } from "../engine/MonitorLauncher.ts"
+import { MONITOR_PROCESS_ENV, MonitorLauncher } from "../engine/runs/MonitorLauncher.ts"
 
 /**
  * The detached run monitor of `tyger run create`: the run must outlive the command, and tyger-ts has no daemon, so

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs"
 
 // The global `process`, never `import … from "node:process"`: on Node that import reads every property of process,
-// process.stdin's included, which puts a piped stdin in non-blocking mode (see cli/programs/buffer/io.ts).
+// process.stdin's included, which puts a piped stdin in non-blocking mode (see cli/buffer/Streams.ts).
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))

@@ -1,6 +1,6 @@
 // The `tyger` entry point. `--version` is answered before anything else is loaded: it must start as fast as a bare
 // runtime. Every other command loads clipanion, and Effect only once a command runs.
-import { VERSION } from "./version.ts"
+import { VERSION } from "./Version.ts"
 
 const argv = process.argv.slice(2)
 
@@ -11,7 +11,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
   if ((group === "run" || group === "runs") && (name === "exec" || name === "monitor")) {
     // This process hosts a run's monitor. libuv reads the size of its threadpool once, when it is first used, which
     // has not happened yet: module loading reads files synchronously.
-    const { MONITOR_PROCESS_ENV } = await import("../engine/MonitorLauncher.ts")
+    const { MONITOR_PROCESS_ENV } = await import("../engine/runs/MonitorLauncher.ts")
     for (const [key, value] of Object.entries(MONITOR_PROCESS_ENV)) process.env[key] ??= value
   }
   const Cli = await import("./Cli.ts")

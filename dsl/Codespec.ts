@@ -1,4 +1,4 @@
-import * as CodespecSpec from "./CodespecSpec.ts"
+import * as CodespecDocument from "../model/CodespecDocument.ts"
 
 /**
  * Typed codespec builders. A builder only records what was written; `compile` validates it with Tyger's rules, so a
@@ -68,7 +68,7 @@ interface Base {
   readonly [TypeId]: typeof TypeId
   readonly name: string | undefined
   /** What was written, in Tyger's JSON shape (not yet validated). */
-  readonly spec: CodespecSpec.Encoded
+  readonly spec: CodespecDocument.Encoded
 }
 
 export interface Job<I extends string = string, O extends string = string> extends Base {
@@ -91,8 +91,8 @@ export type Any = Job<string, string> | Worker<string> | Untyped
 
 export const isCodespec = (u: unknown): u is Any => typeof u === "object" && u !== null && TypeId in u
 
-const toSpec = (kind: CodespecSpec.Kind, options: object): CodespecSpec.Encoded =>
-  ({ kind, ...structuredCloneReadonly(options) }) as CodespecSpec.Encoded
+const toSpec = (kind: CodespecDocument.Kind, options: object): CodespecDocument.Encoded =>
+  ({ kind, ...structuredCloneReadonly(options) }) as CodespecDocument.Encoded
 
 // Builders keep their own copy so that later mutation of the caller's objects cannot change a compiled plan.
 const structuredCloneReadonly = (o: object): Record<string, unknown> => JSON.parse(JSON.stringify(o))
@@ -119,7 +119,7 @@ export const worker = <const E extends string = never>(options: WorkerOptions<E>
 }
 
 /** Wraps a spec read from a file or the store; its kind and validity are settled by `compile`. */
-export const fromSpec = (spec: CodespecSpec.Encoded): Untyped => ({
+export const fromSpec = (spec: CodespecDocument.Encoded): Untyped => ({
   [TypeId]: TypeId,
   kind: "unknown",
   name: typeof spec.name === "string" && spec.name !== "" ? spec.name : undefined,

@@ -6,7 +6,7 @@
 // Review the diff before committing: a changed golden file is a changed plan for every user of that module.
 import * as fs from "node:fs"
 import process from "node:process"
-import { compileGolden, goldenDir, goldenNames, goldenPath, type GoldenModule } from "../test/engine/goldenPlans.ts"
+import { compileGolden, goldenDir, goldenNames, goldenPath, type GoldenModule } from "../test/engine/plan/GoldenPlans.ts"
 
 const requested = process.argv.slice(2)
 const unknown = requested.filter((name) => !(goldenNames as ReadonlyArray<string>).includes(name))

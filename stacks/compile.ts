@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi"
 import { Effect } from "effect"
 import type * as Workflow from "../dsl/Workflow.ts"
-import * as Compiler from "../engine/Compiler.ts"
-import type * as Plan from "../engine/Plan.ts"
+import * as Compile from "../engine/plan/Compile.ts"
+import type * as Plan from "../engine/plan/Plan.ts"
 import { CAPABILITIES } from "../providers/kubernetes/Capabilities.ts"
 
 /**
@@ -11,7 +11,7 @@ import { CAPABILITIES } from "../providers/kubernetes/Capabilities.ts"
  */
 export const compile = (workflow: Workflow.Workflow): Promise<Plan.Plan> =>
   Effect.runPromise(
-    Compiler.compile(workflow, { capabilities: CAPABILITIES, provider: "kubernetes" }).pipe(
+    Compile.compile(workflow, { capabilities: CAPABILITIES, provider: "kubernetes" }).pipe(
       Effect.mapError((error) => new pulumi.RunError(`the workflow does not compile:\n${error.message}`))
     )
   )

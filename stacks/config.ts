@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi"
-import { VERSION } from "../cli/version.ts"
+import { VERSION } from "../cli/Version.ts"
 import type { BufferUrls } from "../providers/kubernetes/Options.ts"
 
 /** The stack's configuration (`pulumi config set tyger-ts:<key>`), read once at the program's root. */

@@ -1,9 +1,9 @@
 // Layering rules of the project, checked on the real sources and (so the check itself
-// is known to bite) on synthetic in-memory files. Rule tables: test/support/imports.ts.
+// is known to bite) on synthetic in-memory files. Rule tables: test/support/Imports.ts.
 import { describe, it } from "node:test"
 import assert from "node:assert/strict"
 import { fileURLToPath } from "node:url"
-import { checkImports, collectSources, formatViolation, parseImports, type SourceFile } from "./support/imports.ts"
+import { checkImports, collectSources, formatViolation, parseImports, type SourceFile } from "./support/Imports.ts"
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 
@@ -94,16 +94,16 @@ describe("architecture", () => {
     assert.deepEqual(got, [
       "dsl/impure.ts:1: imports node:fs (dsl/ is pure: no node: builtins)",
       "dsl/impure.ts:2: imports fs/promises (dsl/ is pure: no node: builtins)",
-      "dsl/upward.ts:1: imports ../engine/engine.ts (dsl/ may import only dsl/ inside the project)",
+      "dsl/upward.ts:1: imports ../engine/engine.ts (dsl/ may import only model/, dsl/ inside the project)",
       "dsl/upward.ts:2: imports yaml (dsl/ may import only the packages effect)",
-      "engine/bad.ts:1: imports ../cli/main.ts (engine/ may import only dsl/, engine/ inside the project)",
-      "engine/bad.ts:2: imports ../providers/docker/index.ts (engine/ may import only dsl/, engine/ inside the project)",
-      "engine/stack.ts:1: imports ../stacks/s.ts (engine/ may import only dsl/, engine/ inside the project)",
+      "engine/bad.ts:1: imports ../cli/main.ts (engine/ may import only model/, dsl/, engine/ inside the project)",
+      "engine/bad.ts:2: imports ../providers/docker/index.ts (engine/ may import only model/, dsl/, engine/ inside the project)",
+      "engine/stack.ts:1: imports ../stacks/s.ts (engine/ may import only model/, dsl/, engine/ inside the project)",
       "engine/stack.ts:2: imports clipanion (engine/ may import only the packages effect, @effect/platform-node, yaml, @azure/storage-blob)",
-      "providers/docker/bad.ts:1: imports ../kubernetes/k.ts (providers/docker/ may import only dsl/, engine/, providers/docker/ inside the project)",
-      "providers/docker/bad.ts:2: imports ../../cli/main.ts (providers/docker/ may import only dsl/, engine/, providers/docker/ inside the project)",
+      "providers/docker/bad.ts:1: imports ../kubernetes/k.ts (providers/docker/ may import only model/, dsl/, engine/, providers/docker/ inside the project)",
+      "providers/docker/bad.ts:2: imports ../../cli/main.ts (providers/docker/ may import only model/, dsl/, engine/, providers/docker/ inside the project)",
       "providers/kubernetes/bad.ts:1: imports kubernetes-models/v1 (providers/kubernetes/ may import only the packages effect, @effect/platform-node, @pulumi/*)",
-      "providers/kubernetes/bad.ts:2: imports ../docker/ok.ts (providers/kubernetes/ may import only dsl/, engine/, providers/kubernetes/ inside the project)",
+      "providers/kubernetes/bad.ts:2: imports ../docker/ok.ts (providers/kubernetes/ may import only model/, dsl/, engine/, providers/kubernetes/ inside the project)",
       "cli/bad.ts:1: imports ../test/support/run.ts (only test/ may import test/)",
       "stacks/bad.ts:1: imports ../test/support/run.ts (only test/ may import test/)",
       "stacks/bad.ts:2: imports ../../outside.ts (imports must stay inside the project)"

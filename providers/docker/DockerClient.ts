@@ -5,12 +5,12 @@ import { Context, Duration, Effect, Layer, Stream } from "effect"
 import { HttpClient } from "effect/http"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DockerError } from "./DockerError.ts"
-import * as Host from "./internal/host.ts"
-import * as LogFrames from "./internal/logFrames.ts"
-import * as Ndjson from "./internal/ndjson.ts"
-import * as Pull from "./internal/pull.ts"
-import * as Schemas from "./internal/schemas.ts"
-import * as Transport from "./internal/transport.ts"
+import * as Host from "./internal/Host.ts"
+import * as LogFrames from "./internal/LogFrames.ts"
+import * as Ndjson from "./internal/Ndjson.ts"
+import * as Pull from "./internal/Pull.ts"
+import * as Schemas from "./internal/Schemas.ts"
+import * as Transport from "./internal/Transport.ts"
 
 export type {
   ContainerCreated,
@@ -27,8 +27,8 @@ export type {
   NetworkInspect,
   PullProgress,
   Version
-} from "./internal/schemas.ts"
-export type { LogLine, LogStream } from "./internal/logFrames.ts"
+} from "./internal/Schemas.ts"
+export type { LogLine, LogStream } from "./internal/LogFrames.ts"
 
 /** `POST /containers/create` body. TTY, attach and stdin are always off (the client sets them). */
 export type ContainerSpec = Omit<

@@ -1,10 +1,10 @@
 import { Effect, Stream } from "effect"
-import type { LogLine, LogOptions, ProviderError } from "../../engine/Provider.ts"
+import type { LogLine, LogOptions, ProviderError } from "../../engine/runs/Provider.ts"
 import { DockerClient } from "./DockerClient.ts"
 import { fromDocker } from "./DockerRunCreator.ts"
 import { epochNanos, listContainers } from "./DockerRunReader.ts"
-import * as Naming from "./internal/naming.ts"
-import type { ContainerSummary } from "./internal/schemas.ts"
+import * as Naming from "./internal/Naming.ts"
+import type { ContainerSummary } from "./internal/Schemas.ts"
 
 /**
  * A run's logs as Tyger's DockerLogSource serves them: stdout and stderr of every container of the run, merged by

@@ -1,8 +1,8 @@
 import { Duration, Effect, Layer, Stream } from "effect"
 import * as Fs from "node:fs/promises"
-import { Buffers } from "../../engine/Buffers.ts"
-import type * as Plan from "../../engine/Plan.ts"
-import { Provider } from "../../engine/Provider.ts"
+import { Buffers } from "../../engine/buffers/Buffers.ts"
+import type * as Plan from "../../engine/plan/Plan.ts"
+import { Provider } from "../../engine/runs/Provider.ts"
 import { DockerClient } from "./DockerClient.ts"
 import * as DockerLogSource from "./DockerLogSource.ts"
 import { fromDocker, prepare, PROVIDER } from "./DockerRunCreator.ts"
@@ -10,7 +10,7 @@ import * as DockerRunReader from "./DockerRunReader.ts"
 import * as DockerRunStop from "./DockerRunStop.ts"
 import { supervise } from "./DockerSupervisor.ts"
 import * as DockerWorkers from "./DockerWorkers.ts"
-import * as Naming from "./internal/naming.ts"
+import * as Naming from "./internal/Naming.ts"
 
 /**
  * What the Docker provider realises: distributed runs (workers on a network of the run's own), job replicas and GPUs.

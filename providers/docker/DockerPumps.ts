@@ -1,10 +1,10 @@
 import { Effect } from "effect"
-import type { ByteSink } from "../../engine/BufferReader.ts"
-import { Buffers } from "../../engine/Buffers.ts"
-import { tapOutput } from "../../engine/internal/runTee.ts"
-import type { LocalFeed, ProviderError } from "../../engine/Provider.ts"
+import type { ByteSink } from "../../engine/buffers/BufferReader.ts"
+import { Buffers } from "../../engine/buffers/Buffers.ts"
+import { tapOutput } from "../../engine/runs/RunTee.ts"
+import type { LocalFeed, ProviderError } from "../../engine/runs/Provider.ts"
 import { providerError } from "./DockerRunCreator.ts"
-import * as Fifo from "./internal/fifo.ts"
+import * as Fifo from "./internal/Fifo.ts"
 
 /**
  * The monitor's side of a run's buffers (what Tyger's buffer sidecars do, without containers): each input buffer is

@@ -1,17 +1,17 @@
 import { Effect, Stream } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import type * as CodespecSpec from "../../dsl/CodespecSpec.ts"
-import * as Expand from "../../dsl/Expand.ts"
-import * as Plan from "../../engine/Plan.ts"
-import { ProviderError, type RunRequest } from "../../engine/Provider.ts"
-import * as RunDocument from "../../engine/RunDocument.ts"
-import * as WorkerTopology from "../../engine/WorkerTopology.ts"
+import type * as CodespecDocument from "../../model/CodespecDocument.ts"
+import * as Expand from "../../model/Expand.ts"
+import * as Plan from "../../engine/plan/Plan.ts"
+import { ProviderError, type RunRequest } from "../../engine/runs/Provider.ts"
+import * as RunDocumentFromPlan from "../../engine/runs/RunDocumentFromPlan.ts"
+import * as WorkerTopology from "../../engine/plan/WorkerTopology.ts"
 import { type ContainerSpec, DockerClient } from "./DockerClient.ts"
 import type { DockerError } from "./DockerError.ts"
-import * as Fifo from "./internal/fifo.ts"
-import * as Naming from "./internal/naming.ts"
-import type { PullProgress } from "./internal/schemas.ts"
+import * as Fifo from "./internal/Fifo.ts"
+import * as Naming from "./internal/Naming.ts"
+import type { PullProgress } from "./internal/Schemas.ts"
 
 export const PROVIDER = "docker"
 
@@ -38,14 +38,14 @@ export const jobCodespec = (request: Pick<RunRequest, "plan" | "run">): Plan.Cod
 const nonEmpty = <A>(values: ReadonlyArray<A> | undefined): ReadonlyArray<A> | undefined =>
   values !== undefined && values.length > 0 ? values : undefined
 
-const gpuCount = (spec: CodespecSpec.Spec): number => Math.ceil(spec.resources?.gpu?.toNumber() ?? 0)
+const gpuCount = (spec: CodespecDocument.Spec): number => Math.ceil(spec.resources?.gpu?.toNumber() ?? 0)
 
 /**
  * What Tyger's Docker mode leaves out is applied here, as Kubernetes would: cpu limit → CPU quota, cpu request →
  * relative weight, memory limit → hard limit without swap (so exceeding it is an OOM kill, not slow swapping), memory
  * request → soft limit, `gpu` → that many NVIDIA devices, `shm` → /dev/shm size (absent: Docker's 64 MiB).
  */
-export const hostResources = (spec: CodespecSpec.Spec): NonNullable<ContainerSpec["HostConfig"]> => {
+export const hostResources = (spec: CodespecDocument.Spec): NonNullable<ContainerSpec["HostConfig"]> => {
   const resources = spec.resources
   const cpuLimit = resources?.limits?.cpu
   const cpuRequest = resources?.requests?.cpu
@@ -73,7 +73,7 @@ export interface CreatorOptions {
  * The program of a container: `command` → Entrypoint and `args` → Cmd, expanded against its env and only when given
  * (an entrypoint given without args runs without the image's CMD, as on Kubernetes).
  */
-export const program = (spec: CodespecSpec.Spec, env: ReadonlyArray<readonly [string, string]>) => {
+export const program = (spec: CodespecDocument.Spec, env: ReadonlyArray<readonly [string, string]>) => {
   const command = nonEmpty(spec.command)
   const args = nonEmpty(spec.args)
   return {
@@ -102,7 +102,7 @@ export const containerSpec = (
   placement: JobPlacement = { replica: 0 }
 ): ContainerSpec => {
   const { spec } = jobCodespec(request)
-  const parameters = RunDocument.parameters(request.plan, request.run).map((p) => p.name)
+  const parameters = RunDocumentFromPlan.parameters(request.plan, request.run).map((p) => p.name)
   const workers = placement.workers
   const env = Expand.expandEnvironment([
     ...Object.entries(spec.env ?? {}),

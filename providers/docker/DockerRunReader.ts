@@ -1,9 +1,9 @@
 import { Effect, Stream } from "effect"
-import type { Observation } from "../../engine/Provider.ts"
+import type { Observation } from "../../engine/runs/Provider.ts"
 import { DockerClient } from "./DockerClient.ts"
 import { fromDocker } from "./DockerRunCreator.ts"
-import * as Naming from "./internal/naming.ts"
-import type { ContainerInspect, ContainerState, ContainerSummary } from "./internal/schemas.ts"
+import * as Naming from "./internal/Naming.ts"
+import type { ContainerInspect, ContainerState, ContainerSummary } from "./internal/Schemas.ts"
 
 /** Docker's zero time (`0001-01-01T00:00:00Z`) means "never". */
 const NEVER = /^0001-/

@@ -1,7 +1,7 @@
 import { Deferred, type Duration, Effect, Fiber, Result } from "effect"
 import * as Path from "node:path"
-import type { Observation, ProviderError, RunRequest } from "../../engine/Provider.ts"
-import * as RunDocument from "../../engine/RunDocument.ts"
+import type { Observation, ProviderError, RunRequest } from "../../engine/runs/Provider.ts"
+import * as RunDocumentFromPlan from "../../engine/runs/RunDocumentFromPlan.ts"
 import { type ContainerWait, DockerClient } from "./DockerClient.ts"
 import type { DockerError } from "./DockerError.ts"
 import * as Pumps from "./DockerPumps.ts"
@@ -9,8 +9,8 @@ import { createContainer, createPipes, type CreatorOptions, fromDocker, type Job
 import { epochMillis, exitObservation, oomKilled } from "./DockerRunReader.ts"
 import * as DockerRunStop from "./DockerRunStop.ts"
 import * as DockerWorkers from "./DockerWorkers.ts"
-import * as Fifo from "./internal/fifo.ts"
-import * as Naming from "./internal/naming.ts"
+import * as Fifo from "./internal/Fifo.ts"
+import * as Naming from "./internal/Naming.ts"
 
 /**
  * Runs one run to its end inside its monitor: workers (a distributed run), pipes, pumps, the job's containers, and
@@ -52,7 +52,7 @@ export const supervise = (options: SupervisorOptions) =>
     const docker = yield* DockerClient
     const runId = request.runId
     const replicas = request.run.job.replicas
-    const parameters = RunDocument.parameters(request.plan, request.run)
+    const parameters = RunDocumentFromPlan.parameters(request.plan, request.run)
     const pipeDirs = yield* createPipes(options.dataDir, runId, parameters.map((p) => p.name), replicas)
     // Each replica's "its program can no longer open its pipes", registered as soon as its pipes are in use.
     const releases: Array<Effect.Effect<void>> = []

@@ -1,13 +1,13 @@
 import { Clock, Duration, Effect, Stream } from "effect"
-import * as Expand from "../../dsl/Expand.ts"
-import * as Plan from "../../engine/Plan.ts"
-import type { RunRequest } from "../../engine/Provider.ts"
-import * as TcpProbe from "../../engine/TcpProbe.ts"
-import * as WorkerTopology from "../../engine/WorkerTopology.ts"
+import * as Expand from "../../model/Expand.ts"
+import * as Plan from "../../engine/plan/Plan.ts"
+import type { RunRequest } from "../../engine/runs/Provider.ts"
+import * as TcpProbe from "../../engine/runs/TcpProbe.ts"
+import * as WorkerTopology from "../../engine/plan/WorkerTopology.ts"
 import { type ContainerSpec, DockerClient } from "./DockerClient.ts"
 import { createNamed, type CreatorOptions, fromDocker, hostResources, program, providerError, replicasOf } from "./DockerRunCreator.ts"
 import * as DockerRunStop from "./DockerRunStop.ts"
-import * as Naming from "./internal/naming.ts"
+import * as Naming from "./internal/Naming.ts"
 
 /**
  * A distributed run's workers on one Docker engine, with the contract Tyger gives them on Kubernetes: a network of the

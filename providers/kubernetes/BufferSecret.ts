@@ -1,5 +1,5 @@
-import * as CodespecSpec from "../../dsl/CodespecSpec.ts"
-import type * as Plan from "../../engine/Plan.ts"
+import * as CodespecDocument from "../../model/CodespecDocument.ts"
+import type * as Plan from "../../engine/plan/Plan.ts"
 import { UNBOUND_PREFIX } from "./Contract.ts"
 import * as Names from "./Names.ts"
 import type * as Objects from "./Objects.ts"
@@ -60,13 +60,13 @@ const resolve = (
 /** The Secret's entries, by parameter, in parameter-name order. */
 export const secretData = (
   run: Plan.Run,
-  spec: CodespecSpec.Spec,
+  spec: CodespecDocument.Spec,
   urls: BufferUrls,
   storageAccount: string | undefined,
   lookup: Lookup
 ): Objects.StringMap => {
   const out: Record<string, string> = {}
-  for (const parameter of [...CodespecSpec.parametersOf(spec)].sort()) {
+  for (const parameter of [...CodespecDocument.parametersOf(spec)].sort()) {
     out[parameter] = resolve(run, parameter, urls, storageAccount, lookup)
   }
   return out
@@ -74,7 +74,7 @@ export const secretData = (
 
 export const secret = (
   run: Plan.Run,
-  spec: CodespecSpec.Spec,
+  spec: CodespecDocument.Spec,
   options: Options,
   labels: Objects.StringMap,
   lookup: Lookup

@@ -1,4 +1,4 @@
-import type * as Plan from "../../engine/Plan.ts"
+import type * as Plan from "../../engine/plan/Plan.ts"
 
 /**
  * What these manifests realise. No ephemeral buffers: they are Docker-local pipes between containers of one host, and

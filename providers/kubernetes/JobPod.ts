@@ -1,5 +1,5 @@
-import * as CodespecSpec from "../../dsl/CodespecSpec.ts"
-import type * as Plan from "../../engine/Plan.ts"
+import * as CodespecDocument from "../../model/CodespecDocument.ts"
+import type * as Plan from "../../engine/plan/Plan.ts"
 import * as Contract from "./Contract.ts"
 import * as Names from "./Names.ts"
 import type * as Objects from "./Objects.ts"
@@ -14,7 +14,7 @@ import * as Workers from "./Workers.ts"
  */
 export interface JobPodInput {
   readonly run: Plan.Run
-  readonly spec: CodespecSpec.Checked
+  readonly spec: CodespecDocument.Checked
   readonly topology: Workers.Topology | undefined
   readonly image: string
   readonly namespace: string
@@ -25,7 +25,7 @@ const pipeMount: Objects.VolumeMount = { name: Contract.PIPE_VOLUME, mountPath: 
 const urlMount: Objects.VolumeMount = { name: Contract.URL_VOLUME, mountPath: Contract.URL_DIR, readOnly: true }
 
 /** Parameters carried by a socket instead of a FIFO in `main`: no `<P>_PIPE` for them (Tyger's rule). */
-const socketParameters = (spec: CodespecSpec.Spec): ReadonlySet<string> =>
+const socketParameters = (spec: CodespecDocument.Spec): ReadonlySet<string> =>
   new Set((spec.sockets ?? []).flatMap((s) => [s.inputBuffer, s.outputBuffer].filter((p): p is string => p !== undefined && p !== "")))
 
 /** Env in Tyger's order: `TYGER_RUN_ID`, the codespec's env as declared, the pipes, then the workers' variables. */
@@ -34,9 +34,9 @@ const mainEnv = (input: JobPodInput): Array<Objects.EnvVar> => {
   return [
     { name: "TYGER_RUN_ID", value: input.run.name },
     ...Pods.codespecEnv(input.spec),
-    ...CodespecSpec.parametersOf(input.spec)
+    ...CodespecDocument.parametersOf(input.spec)
       .filter((p) => !sockets.has(p))
-      .map((p) => ({ name: CodespecSpec.pipeVariable(p), value: Contract.fifoPath(p) })),
+      .map((p) => ({ name: CodespecDocument.pipeVariable(p), value: Contract.fifoPath(p) })),
     ...(input.topology === undefined ? [] : Workers.jobEnv(input.topology, input.run.job.env))
   ]
 }
@@ -50,7 +50,7 @@ const bufferSidecar = (direction: "input" | "output", parameter: string, input: 
   volumeMounts: [urlMount, pipeMount]
 })
 
-const socketSidecar = (socket: CodespecSpec.Socket, input: JobPodInput): Objects.Container => ({
+const socketSidecar = (socket: CodespecDocument.Socket, input: JobPodInput): Objects.Container => ({
   name: Contract.socketSidecarName(socket.port),
   image: input.image,
   command: ["tyger"],
@@ -78,7 +78,7 @@ const initContainers = (input: JobPodInput, parameters: ReadonlyArray<string>): 
 
 export const podTemplate = (input: JobPodInput): Objects.PodTemplate => {
   const { run, spec } = input
-  const parameters = CodespecSpec.parametersOf(spec)
+  const parameters = CodespecDocument.parametersOf(spec)
   const sockets = spec.sockets ?? []
   const memory = Pods.shm(spec)
   const mounts = [...(parameters.length === 0 ? [] : [pipeMount]), ...(memory === undefined ? [] : [memory.mount])]
@@ -87,8 +87,8 @@ export const podTemplate = (input: JobPodInput): Objects.PodTemplate => {
   const hasSockets = sockets.length > 0
   const main = Pods.mainContainer(spec, mainEnv(input), mounts, hasSockets ? { restartPolicy: "Always" } : {})
   const sidecars = [
-    ...CodespecSpec.inputsOf(spec).map((p) => bufferSidecar("input", p, input)),
-    ...CodespecSpec.outputsOf(spec).map((p) => bufferSidecar("output", p, input)),
+    ...CodespecDocument.inputsOf(spec).map((p) => bufferSidecar("input", p, input)),
+    ...CodespecDocument.outputsOf(spec).map((p) => bufferSidecar("output", p, input)),
     ...sockets.map((s) => socketSidecar(s, input))
   ]
   const init = [...initContainers(input, parameters), ...(hasSockets ? [main] : [])]

@@ -1,4 +1,4 @@
-import type * as CodespecSpec from "../../dsl/CodespecSpec.ts"
+import type * as CodespecDocument from "../../model/CodespecDocument.ts"
 import { SHM_VOLUME } from "./Contract.ts"
 import type * as Objects from "./Objects.ts"
 
@@ -18,7 +18,7 @@ const RUN_TOLERATION: Objects.Toleration = { key: "tyger", operator: "Equal", va
 const GPU_TOLERATION: Objects.Toleration = { key: "sku", operator: "Equal", value: "gpu", effect: "NoSchedule" }
 
 const quantityList = (
-  list: CodespecSpec.Resources["requests"],
+  list: CodespecDocument.Resources["requests"],
   gpu: string | undefined
 ): Objects.StringMap | undefined => {
   const out: Record<string, string> = {}
@@ -28,13 +28,13 @@ const quantityList = (
   return Object.keys(out).length > 0 ? out : undefined
 }
 
-const gpuOf = (spec: CodespecSpec.Spec): string | undefined => {
+const gpuOf = (spec: CodespecDocument.Spec): string | undefined => {
   const gpu = spec.resources?.gpu
   return gpu !== undefined && gpu.toNumber() > 0 ? String(gpu) : undefined
 }
 
 /** Requests and limits for cpu and memory; a GPU count goes into both, as the device plugin requires. */
-export const resources = (spec: CodespecSpec.Spec): Objects.ResourceRequirements | undefined => {
+export const resources = (spec: CodespecDocument.Spec): Objects.ResourceRequirements | undefined => {
   const gpu = gpuOf(spec)
   const requests = quantityList(spec.resources?.requests, gpu)
   const limits = quantityList(spec.resources?.limits, gpu)
@@ -46,7 +46,7 @@ export const resources = (spec: CodespecSpec.Spec): Objects.ResourceRequirements
  * The node pool selects nodes by AKS's `agentpool` label. No `tyger=run` selector: that label exists only on Tyger's
  * own clusters, and a pod asking for it elsewhere would never schedule. Tolerations are harmless where no taint exists.
  */
-export const scheduling = (spec: CodespecSpec.Spec, nodePool: string | undefined): Pick<Objects.PodSpec, "nodeSelector" | "tolerations"> => {
+export const scheduling = (spec: CodespecDocument.Spec, nodePool: string | undefined): Pick<Objects.PodSpec, "nodeSelector" | "tolerations"> => {
   const tolerations = [
     ...(nodePool === undefined ? [] : [RUN_TOLERATION]),
     ...(gpuOf(spec) === undefined ? [] : [GPU_TOLERATION])
@@ -58,7 +58,7 @@ export const scheduling = (spec: CodespecSpec.Spec, nodePool: string | undefined
 }
 
 /** `shm` becomes a memory-backed emptyDir on /dev/shm (a container's default /dev/shm is 64 MiB). */
-export const shm = (spec: CodespecSpec.Spec): { volume: Objects.Volume; mount: Objects.VolumeMount } | undefined => {
+export const shm = (spec: CodespecDocument.Spec): { volume: Objects.Volume; mount: Objects.VolumeMount } | undefined => {
   const size = spec.resources?.shm
   if (size === undefined) return undefined
   return {
@@ -70,19 +70,19 @@ export const shm = (spec: CodespecSpec.Spec): { volume: Objects.Volume; mount: O
 /** What a pod without `serviceAccountName` runs as: the namespace's `default` service account. */
 export const DEFAULT_SERVICE_ACCOUNT = "default"
 
-const identityOf = (spec: CodespecSpec.Spec): string | undefined =>
+const identityOf = (spec: CodespecDocument.Spec): string | undefined =>
   spec.identity === undefined || spec.identity === "" ? undefined : spec.identity
 
-export const serviceAccount = (spec: CodespecSpec.Spec): Pick<Objects.PodSpec, "serviceAccountName"> => {
+export const serviceAccount = (spec: CodespecDocument.Spec): Pick<Objects.PodSpec, "serviceAccountName"> => {
   const identity = identityOf(spec)
   return identity === undefined ? {} : { serviceAccountName: identity }
 }
 
 /** The service account a pod of this codespec runs as, named even when the pod spec leaves it implicit. */
-export const serviceAccountName = (spec: CodespecSpec.Spec): string => identityOf(spec) ?? DEFAULT_SERVICE_ACCOUNT
+export const serviceAccountName = (spec: CodespecDocument.Spec): string => identityOf(spec) ?? DEFAULT_SERVICE_ACCOUNT
 
 /** The codespec's own env in declared order, values untouched: the kubelet expands `$(VAR)` itself. */
-export const codespecEnv = (spec: CodespecSpec.Spec): Array<Objects.EnvVar> =>
+export const codespecEnv = (spec: CodespecDocument.Spec): Array<Objects.EnvVar> =>
   Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value }))
 
 const nonEmpty = <A>(list: ReadonlyArray<A> | undefined): Array<A> | undefined =>
@@ -90,7 +90,7 @@ const nonEmpty = <A>(list: ReadonlyArray<A> | undefined): Array<A> | undefined =
 
 /** The `main` container of a job or worker pod: the codespec's image, command, args, working directory. */
 export const mainContainer = (
-  spec: CodespecSpec.Checked,
+  spec: CodespecDocument.Checked,
   env: ReadonlyArray<Objects.EnvVar>,
   mounts: ReadonlyArray<Objects.VolumeMount>,
   extra: Pick<Objects.Container, "ports" | "restartPolicy"> = {}

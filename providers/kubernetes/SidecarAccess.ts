@@ -1,5 +1,5 @@
-import type * as CodespecSpec from "../../dsl/CodespecSpec.ts"
-import type * as Plan from "../../engine/Plan.ts"
+import type * as CodespecDocument from "../../model/CodespecDocument.ts"
+import type * as Plan from "../../engine/plan/Plan.ts"
 import * as Names from "./Names.ts"
 import type * as Objects from "./Objects.ts"
 import * as Pods from "./Pods.ts"
@@ -24,7 +24,7 @@ export const role = (run: Plan.Run, namespace: string): Objects.Role => ({
 })
 
 /** Binds the Role to whom the job pod runs as: the codespec's identity, else the namespace's `default`. */
-export const roleBinding = (run: Plan.Run, spec: CodespecSpec.Spec, namespace: string): Objects.RoleBinding => ({
+export const roleBinding = (run: Plan.Run, spec: CodespecDocument.Spec, namespace: string): Objects.RoleBinding => ({
   apiVersion: `${API_GROUP}/v1`,
   kind: "RoleBinding",
   metadata: { name: Names.sidecarAccess(run.name), namespace, labels: Pods.runLabels(run.name) },

@@ -1,6 +1,6 @@
-import type * as CodespecSpec from "../../dsl/CodespecSpec.ts"
-import type * as Plan from "../../engine/Plan.ts"
-import * as WorkerTopology from "../../engine/WorkerTopology.ts"
+import type * as CodespecDocument from "../../model/CodespecDocument.ts"
+import type * as Plan from "../../engine/plan/Plan.ts"
+import * as WorkerTopology from "../../engine/plan/WorkerTopology.ts"
 import * as Names from "./Names.ts"
 import type * as Objects from "./Objects.ts"
 import * as Pods from "./Pods.ts"
@@ -13,7 +13,7 @@ export type Topology = WorkerTopology.WorkerTopology
 
 export const topology = (
   run: Plan.Run,
-  worker: { readonly spec: CodespecSpec.Spec; readonly target: Plan.WorkerTarget },
+  worker: { readonly spec: CodespecDocument.Spec; readonly target: Plan.WorkerTarget },
   namespace: string,
   clusterDomain: string
 ): Topology => ({
@@ -21,7 +21,7 @@ export const topology = (
   endpoints: WorkerTopology.endpointsOf(worker.spec)
 })
 
-/** Tyger's variables and the run's derived values (engine/WorkerTopology.ts) as container env. */
+/** Tyger's variables and the run's derived values (engine/plan/WorkerTopology.ts) as container env. */
 export const jobEnv = (topology: Topology, derived: Plan.JobTarget["env"]): Array<Objects.EnvVar> =>
   WorkerTopology.jobEnv(topology, derived).map(([name, value]) => ({ name, value }))
 
@@ -61,7 +61,7 @@ export const service = (run: Plan.Run, topology: Topology, namespace: string): O
 /** Workers get `TYGER_RUN_ID` and their codespec env only (no buffers), and are restarted when they exit. */
 export const statefulSet = (
   run: Plan.Run,
-  worker: { readonly spec: CodespecSpec.Checked; readonly target: Plan.WorkerTarget },
+  worker: { readonly spec: CodespecDocument.Checked; readonly target: Plan.WorkerTarget },
   topology: Topology,
   namespace: string
 ): Objects.StatefulSet => {

@@ -1,4 +1,4 @@
-import * as TygerYaml from "../../engine/TygerYaml.ts"
+import * as YamlFiles from "../../engine/files/YamlFiles.ts"
 import type * as Objects from "./Objects.ts"
 
 /**
@@ -7,4 +7,4 @@ import type * as Objects from "./Objects.ts"
  * print as a YAML anchor and alias, which is valid but not what anyone expects to read.
  */
 export const toYaml = (objects: ReadonlyArray<Objects.KubernetesObject>): string =>
-  objects.map((o) => TygerYaml.stringify(JSON.parse(JSON.stringify(o)))).join("---\n")
+  objects.map((o) => YamlFiles.stringify(JSON.parse(JSON.stringify(o)))).join("---\n")

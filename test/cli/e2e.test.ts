@@ -5,8 +5,8 @@ import * as Path from "node:path"
 import process from "node:process"
 import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
-import { collect } from "../support/cli.ts"
-import { tempDir } from "../support/run.ts"
+import { collect } from "../support/Cli.ts"
+import { tempDir } from "../support/Run.ts"
 
 const here = (import.meta as { readonly url: string }).url
 const root = fileURLToPath(new URL("../../", here))

@@ -5,15 +5,15 @@ import { Effect } from "effect"
 import * as Codespec from "../../../dsl/Codespec.ts"
 import * as Run from "../../../dsl/Run.ts"
 import * as Workflow from "../../../dsl/Workflow.ts"
-import * as Compiler from "../../../engine/Compiler.ts"
-import type { RunRequest } from "../../../engine/Provider.ts"
+import * as Compile from "../../../engine/plan/Compile.ts"
+import type { RunRequest } from "../../../engine/runs/Provider.ts"
 import * as Library from "../../../dsl/library/index.ts"
 import { containerSpec, imageMissing } from "../../../providers/docker/DockerRunCreator.ts"
 import * as DockerWorkers from "../../../providers/docker/DockerWorkers.ts"
-import * as Naming from "../../../providers/docker/internal/naming.ts"
+import * as Naming from "../../../providers/docker/internal/Naming.ts"
 
 const requestFor = (run: Run.Any, runId = 7): RunRequest => {
-  const plan = Effect.runSync(Compiler.compile(Workflow.make({ runs: { r: run } })))
+  const plan = Effect.runSync(Compile.compile(Workflow.make({ runs: { r: run } })))
   return { runId, plan, run: plan.runs[0]!, buffers: { input: "in-id", output: "out-id" }, pull: false }
 }
 

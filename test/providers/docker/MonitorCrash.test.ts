@@ -8,12 +8,12 @@ import { after, describe, test } from "node:test"
 import { Effect, Fiber, Layer, Stream } from "effect"
 import * as Codespec from "../../../dsl/Codespec.ts"
 import * as Run from "../../../dsl/Run.ts"
-import { MonitorLauncher } from "../../../engine/MonitorLauncher.ts"
-import { monitorDiedReason } from "../../../engine/RunMonitor.ts"
-import { Runs } from "../../../engine/Runs.ts"
-import { dockerOrSkip, exec, testImage, testSession } from "../../support/docker.ts"
-import { tempDir } from "../../support/run.ts"
-import { buffersOf, readText, runtime, settled } from "./harness.ts"
+import { MonitorLauncher } from "../../../engine/runs/MonitorLauncher.ts"
+import { monitorDiedReason } from "../../../engine/runs/RunMonitor.ts"
+import { Runs } from "../../../engine/runs/Runs.ts"
+import { dockerOrSkip, exec, testImage, testSession } from "../../support/Docker.ts"
+import { tempDir } from "../../support/Run.ts"
+import { buffersOf, readText, runtime, settled } from "./Harness.ts"
 
 const here = (import.meta as { readonly url: string }).url
 const fixture = fileURLToPath(new URL("./fixtures/monitor.ts", here))

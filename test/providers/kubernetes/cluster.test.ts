@@ -18,8 +18,8 @@ import * as pulumi from "@pulumi/pulumi"
 import * as Library from "../../../dsl/library/index.ts"
 import * as Workflow from "../../../dsl/Workflow.ts"
 import { WorkflowComponent } from "../../../providers/kubernetes/WorkflowComponent.ts"
-import { tempDir } from "../../support/run.ts"
-import { compileForKubernetes } from "./fixtures.ts"
+import { tempDir } from "../../support/Run.ts"
+import { compileForKubernetes } from "./Fixtures.ts"
 
 const here = (import.meta as { readonly url: string }).url
 const TYGER = fileURLToPath(new URL("../../../bin/tyger", here))

@@ -2,13 +2,13 @@ import assert from "node:assert/strict"
 import * as Path from "node:path"
 import { describe, test } from "node:test"
 import { parse as parseYaml, parseAllDocuments } from "yaml"
-import { KUBERNETES_CAPABILITIES } from "../../../cli/providerCapabilities.ts"
-import * as Plan from "../../../engine/Plan.ts"
+import { KUBERNETES_CAPABILITIES } from "../../../cli/ProviderCapabilities.ts"
+import * as Plan from "../../../engine/plan/Plan.ts"
 import { CAPABILITIES } from "../../../providers/kubernetes/Capabilities.ts"
 import { toYaml } from "../../../providers/kubernetes/Yaml.ts"
-import { tempDir } from "../../support/run.ts"
-import { tyger } from "../../cli/harness.ts"
-import { GOLDEN_OPTIONS, K8S_GOLDEN_MODULES, modulePath, objectsOf, readGolden, renderGolden } from "./goldenManifests.ts"
+import { tempDir } from "../../support/Run.ts"
+import { tyger } from "../../cli/Harness.ts"
+import { GOLDEN_OPTIONS, K8S_GOLDEN_MODULES, modulePath, objectsOf, readGolden, renderGolden } from "./GoldenManifests.ts"
 
 const session = () => {
   const dataDir = Path.join(tempDir("tyger-k8s-plan-"), "data")

@@ -7,14 +7,14 @@ import { beforeEach, describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
 import * as pulumi from "@pulumi/pulumi"
 import { parse as parseYaml } from "yaml"
-import { DEFAULT_IMAGE as CLI_DEFAULT_IMAGE } from "../../../cli/programs/plan.ts"
+import { DEFAULT_IMAGE as CLI_DEFAULT_IMAGE } from "../../../cli/plan/plan.program.ts"
 import { DEFAULT_IMAGE } from "../../../stacks/config.ts"
 import { compile } from "../../../stacks/compile.ts"
 import * as Codespec from "../../../dsl/Codespec.ts"
 import * as Run from "../../../dsl/Run.ts"
 import * as Workflow from "../../../dsl/Workflow.ts"
 import type * as Objects from "../../../providers/kubernetes/Objects.ts"
-import * as Mocks from "./pulumiMocks.ts"
+import * as Mocks from "./PulumiMocks.ts"
 
 const here = (import.meta as { readonly url: string }).url
 const root = fileURLToPath(new URL("../../../", here))

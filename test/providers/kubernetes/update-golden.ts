@@ -6,7 +6,7 @@
 // Review the diff before committing: a changed golden file is a change to what every user applies to a cluster.
 import * as fs from "node:fs"
 import process from "node:process"
-import { goldenDir, goldenPath, K8S_GOLDEN_MODULES, type K8sGoldenModule, renderGolden } from "./goldenManifests.ts"
+import { goldenDir, goldenPath, K8S_GOLDEN_MODULES, type K8sGoldenModule, renderGolden } from "./GoldenManifests.ts"
 
 const requested = process.argv.slice(2)
 const unknown = requested.filter((name) => !(K8S_GOLDEN_MODULES as ReadonlyArray<string>).includes(name))

@@ -10,10 +10,10 @@ import { Role, type IRole } from "kubernetes-models/rbac.authorization.k8s.io/v1
 import { RoleBinding, type IRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding"
 import { Secret, type ISecret } from "kubernetes-models/v1/Secret"
 import { Service, type IService } from "kubernetes-models/v1/Service"
-import { manifests, objectId } from "../../../providers/kubernetes/manifests.ts"
+import { manifests, objectId } from "../../../providers/kubernetes/Manifests.ts"
 import type * as Objects from "../../../providers/kubernetes/Objects.ts"
-import { edgePlan } from "./fixtures.ts"
-import { GOLDEN_OPTIONS, K8S_GOLDEN_MODULES, objectsOf } from "./goldenManifests.ts"
+import { edgePlan } from "./Fixtures.ts"
+import { GOLDEN_OPTIONS, K8S_GOLDEN_MODULES, objectsOf } from "./GoldenManifests.ts"
 
 /** Constructs the model class of the object's kind and validates it; throws with the schema's complaint. */
 export const validate = (object: Objects.KubernetesObject | { readonly kind: string }): void => {

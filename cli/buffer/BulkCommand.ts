@@ -1,0 +1,46 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+import type { BulkOperation } from "../../engine/buffers/Buffers.ts"
+
+/** How `delete`, `restore` and `purge` word their flags. */
+export interface BulkWording {
+  /** "Delete" */
+  readonly verb: string
+  /** "deleting" */
+  readonly gerund: string
+  /** What they act on: "buffers", "deleted buffers". */
+  readonly subject: string
+}
+
+/**
+ * The flags and program of `tyger buffer delete|restore|purge`, which differ only in their operation and wording;
+ * each command adds its paths and usage.
+ */
+export const bulkCommand = (operation: BulkOperation, wording: BulkWording) =>
+  class extends BaseCommand {
+    all = Option.Boolean("--all", false, { description: `${wording.verb} all ${wording.subject}.` })
+    force = Option.Boolean("--force", false, {
+      description: `Skip confirmation before ${wording.gerund} multiple buffers.`
+    })
+    tags = Option.Array("--tag", {
+      description: `${wording.verb} all ${wording.subject} matching tag. Can be specified multiple times.`
+    })
+    excludeTags = Option.Array("--exclude-tag", {
+      description: "Exclude buffers with the given tag. Can be specified multiple times."
+    })
+
+    positionals = Option.Rest({ name: "ID" })
+
+    override async execute(): Promise<number> {
+      const { bulk } = await import("./bulk.program.ts")
+      return this.runBufferProgram(bulk(operation, {
+        positionals: this.positionals,
+        tags: this.tags,
+        excludeTags: this.excludeTags,
+        all: this.all,
+        force: this.force,
+        stdin: this.context.stdin,
+        stderr: this.context.stderr
+      }))
+    }
+  }

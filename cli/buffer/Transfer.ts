@@ -1,0 +1,88 @@
+import { Effect, Schema } from "effect"
+import type { Access } from "../../engine/buffers/BlobStore.ts"
+import { Buffers } from "../../engine/buffers/Buffers.ts"
+import type { Writable } from "node:stream"
+import { fatal, LoggedFatal } from "../output/Fatal.ts"
+import * as Progress from "../output/Progress.ts"
+import { intFlag } from "./BufferFlags.ts"
+import { accessTtlSeconds } from "./access.program.ts"
+import { isBrokenPipe } from "./Streams.ts"
+import { interrupted } from "./Signals.ts"
+
+/** What `buffer read` and `buffer write` share: Tyger's checks before any data moves, and how a transfer ends. */
+
+/** The error text Tyger logs with `error=`: server answers as `<code>: <message>`, the rest as their message. */
+export const errorText = (error: unknown): string => {
+  if (typeof error === "object" && error !== null && "message" in error) {
+    const code = (error as { readonly code?: unknown }).code
+    const message = String(error.message)
+    return typeof code === "string" && (error as { readonly _tag?: unknown })._tag === "BuffersError"
+      ? `${code}: ${message}`
+      : message
+  }
+  return String(error)
+}
+
+/** `-p, --dop`, parsed with the other flags (before the arguments are checked). */
+export const dopFlag = (value: string | undefined, fallback: number) => intFlag("dop", "p", value, fallback)
+
+/** Tyger's first check once the command runs, with a fatal log line. */
+export const checkDop = (dop: number) =>
+  dop < 1 ? fatal("the degree of parallelism (dop) must be at least 1") : Effect.void
+
+/**
+ * Resolves `{ BUFFER_ID | BUFFER_SAS_URL | FILE_WITH_SAS_URL }` and opens its container; `--access-ttl` is only
+ * meaningful for a buffer id. Failures are Tyger's `Unable to access buffer`.
+ */
+export const openTarget = Effect.fnUntraced(function*(
+  argument: string,
+  access: Access,
+  accessTtl: string | undefined,
+  cwd: string
+) {
+  const ttl = yield* accessTtlSeconds(accessTtl)
+  const buffers = yield* Buffers
+  const target = yield* buffers.resolve(argument, { cwd }).pipe(
+    Effect.catch((error) => fatal("Unable to access buffer", errorText(error)))
+  )
+  if (target._tag === "Url" && ttl !== undefined) {
+    return yield* fatal("access-ttl is only supported when a buffer ID is specified")
+  }
+  return yield* buffers.open(target, access).pipe(
+    Effect.catch((error) => fatal("Unable to access buffer", errorText(error)))
+  )
+})
+
+/** Go's `context.Canceled`, what Tyger's transfers fail with after Ctrl-C. */
+export class Canceled extends Schema.TaggedError<Canceled>()("Canceled", {}) {
+  override get message(): string {
+    return "context canceled"
+  }
+}
+
+/**
+ * Runs a transfer until it ends or a SIGINT/SIGTERM arrives. A signal interrupts it, which makes a write record
+ * `.bufferend` `failed`, so the buffer can never pass for complete; then, as Tyger, `Canceling...` and the failure.
+ */
+export const transfer = <E>(
+  run: (onProgress: (bytes: number) => void) => Effect.Effect<void, E>,
+  stderr: Writable,
+  verb: string,
+  failure: string
+) =>
+  Effect.gen(function*() {
+    const meter = Progress.make(stderr, verb)
+    const canceled = interrupted.pipe(
+      Effect.andThen(Effect.sync(() => meter.finish(false))),
+      Effect.andThen(Effect.logWarning("Canceling...")),
+      Effect.andThen(Effect.fail(new Canceled()))
+    )
+    yield* Effect.raceFirst(run(meter.update), canceled).pipe(
+      Effect.tapError(() => Effect.sync(() => meter.finish(false))),
+      Effect.catch((error) =>
+        // Like Tyger's Go binary killed by SIGPIPE when the reader of its stdout goes away: no message.
+        isBrokenPipe(error) ? Effect.fail(new LoggedFatal({ message: "broken pipe" })) : fatal(failure, errorText(error))
+      )
+    )
+    meter.finish(true)
+  })

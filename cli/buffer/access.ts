@@ -1,0 +1,25 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class BufferAccessCommand extends BaseCommand {
+  static override paths = [["buffer", "access"], ["buffers", "access"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Buffers",
+    description: "Get a URL to be able to read or write to a buffer",
+    details: "Get a URL to be able to read or write to a buffer. The URL is valid for one hour.",
+    examples: [["Get a URL to write a buffer", "$0 buffer access yf4sx2aqzitepjhmxjhanomn5e --write"]]
+  })
+
+  write = Option.Boolean("-w,--write", false, {
+    description: "Request write access instead of read-only access to the buffer."
+  })
+  accessTtl = Option.String("--access-ttl", { hidden: true })
+
+  positionals = Option.Rest({ name: "BUFFER_ID" })
+
+  override async execute(): Promise<number> {
+    const { access } = await import("./access.program.ts")
+    return this.runBufferProgram(access({ positionals: this.positionals, write: this.write, accessTtl: this.accessTtl }))
+  }
+}

@@ -1,0 +1,27 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class BufferGenCommand extends BaseCommand {
+  static override paths = [["buffer", "gen"], ["buffers", "gen"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Buffers",
+    description: "Generate deterministic data.",
+    details: `
+      Generate SIZE bytes of arbitrary but deterministic data.
+      The SIZE argument must be a number with an optional unit (e.g. 10MB). 1KB and 1KiB are both treated as 1024 bytes.
+    `,
+    examples: [["Write 1 GiB of test data into a buffer", "$0 buffer gen 1G | $0 buffer write yf4sx2aqzitepjhmxjhanomn5e"]]
+  })
+
+  output = Option.String("-o,--output", {
+    description: "The file write to. If not specified, data is written to standard out."
+  })
+
+  positionals = Option.Rest({ name: "SIZE" })
+
+  override async execute(): Promise<number> {
+    const { gen } = await import("./gen.program.ts")
+    return this.runBufferProgram(gen({ positionals: this.positionals, output: this.output, stdout: this.context.stdout }))
+  }
+}

@@ -1,0 +1,38 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class BufferListCommand extends BaseCommand {
+  static override paths = [["buffer", "list"], ["buffers", "list"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Buffers",
+    description: "List buffers",
+    details: "List buffers. Buffers are sorted by descending created time.",
+    examples: [
+      ["List the newest 1000 buffers", "$0 buffer list"],
+      ["List soft-deleted buffers tagged project=demo", "$0 buffer list --tag project=demo --soft-deleted"]
+    ]
+  })
+
+  tags = Option.Array("--tag", {
+    description: "Only include buffers with the given tag. Can be specified multiple times."
+  })
+  excludeTags = Option.Array("--exclude-tag", {
+    description: "Exclude buffers with the given tag. Can be specified multiple times."
+  })
+  softDeleted = Option.Boolean("--soft-deleted", false, { description: "Only include soft-deleted buffers." })
+  limit = Option.String("-l,--limit", { description: "The maximum number of buffers to list. Default 1000" })
+
+  // cobra accepts (and ignores) extra arguments here.
+  positionals = Option.Rest()
+
+  override async execute(): Promise<number> {
+    const { list } = await import("./list.program.ts")
+    return this.runBufferProgram(list({
+      tags: this.tags,
+      excludeTags: this.excludeTags,
+      limit: this.limit,
+      softDeleted: this.softDeleted
+    }))
+  }
+}

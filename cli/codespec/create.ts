@@ -1,0 +1,88 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class CodespecCreateCommand extends BaseCommand {
+  static override paths = [["codespec", "create"], ["codespecs", "create"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Codespecs",
+    description: "Create or update a codespec",
+    details: `
+      Create or update a codespec. Outputs the version of the codespec that was created.
+
+      Flags override the values in the \`--file\` only where given; \`--env\` replaces the whole environment. A codespec
+      identical to the latest version (ignoring the order of env, buffers and endpoints) keeps that version.
+
+      Arguments after \`--\` become the container's \`args\`, or its \`command\` with \`--command\`.
+
+      tyger-ts also accepts a TypeScript workflow module as \`--file\`: the codespec named NAME (or the module's only
+      named codespec) is created.
+    `,
+    examples: [
+      [
+        "Create a codespec that copies its input buffer to its output buffer",
+        `$0 codespec create hello --image busybox -i input -o output --command -- sh -c 'cat "$INPUT_PIPE" > "$OUTPUT_PIPE"'`
+      ],
+      ["Create a codespec from a YAML file, overriding its image", "$0 codespec create -f codespec.yaml --image busybox:1.36"],
+      ["Create a worker codespec listening on a port", "$0 codespec create my-worker --kind worker --image my-image --endpoint grpc=50051"],
+      ["Create a codespec defined in a workflow module", "$0 codespec create hello -f workflow.ts"]
+    ]
+  })
+
+  image = Option.String("--image", { description: "The container image (required)" })
+  file = Option.String("-f,--file", {
+    description: "A YAML file with the run specification. All other flags override the values in the file."
+  })
+  kind = Option.String("-k,--kind", { description: "The codespec kind. Either 'job' (the default) or 'worker'." })
+  maxReplicas = Option.String("-r,--max-replicas", { description: "The maximum number of replicas this codespec supports." })
+  inputs = Option.Array("-i,--input", { description: "Input buffer parameter names" })
+  outputs = Option.Array("-o,--output", { description: "Output buffer parameter names" })
+  env = Option.Array("-e,--env", { description: "Environment variables to set in the container in the form KEY=value" })
+  endpoints = Option.Array("--endpoint", {
+    description: "TCP endpoints in the form NAME=PORT. Only valid for worker codespecs."
+  })
+  command = Option.Boolean("--command", false, {
+    description:
+      "If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default."
+  })
+  identity = Option.String("--identity", { description: "The workload identity to use for this codespec." })
+  cpuRequest = Option.String("--cpu-request", { description: "CPU cores requested" })
+  memoryRequest = Option.String("--memory-request", { description: "memory bytes requested" })
+  cpuLimit = Option.String("--cpu-limit", { description: "CPU cores limit" })
+  memoryLimit = Option.String("--memory-limit", { description: "memory bytes limit" })
+  gpu = Option.String("--gpu", { description: "GPUs needed" })
+  shm = Option.String("--shm", { description: "Size of /dev/shm" })
+
+  positionals = Option.Rest({ name: "NAME -- [COMMAND] [args...]" })
+
+  /** cobra's `ArgsLenAtDash`: clipanion drops `--`, so its position is recovered from the parsed arguments. */
+  private argsLenAtDash(): number {
+    const argv = this.context.argv ?? []
+    const dash = argv.indexOf("--")
+    return dash < 0 ? -1 : this.positionals.length - (argv.length - dash - 1)
+  }
+
+  override async execute(): Promise<number> {
+    const { create } = await import("./create.program.ts")
+    return this.runProgram(create({
+      positionals: this.positionals,
+      argsLenAtDash: this.argsLenAtDash(),
+      file: this.file,
+      image: this.image,
+      kind: this.kind,
+      maxReplicas: this.maxReplicas,
+      inputs: this.inputs,
+      outputs: this.outputs,
+      env: this.env,
+      endpoints: this.endpoints,
+      command: this.command,
+      identity: this.identity,
+      cpuRequest: this.cpuRequest,
+      memoryRequest: this.memoryRequest,
+      cpuLimit: this.cpuLimit,
+      memoryLimit: this.memoryLimit,
+      gpu: this.gpu,
+      shm: this.shm
+    }))
+  }
+}

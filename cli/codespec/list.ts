@@ -1,0 +1,26 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class CodespecListCommand extends BaseCommand {
+  static override paths = [["codespec", "list"], ["codespecs", "list"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Codespecs",
+    description: "List codespecs",
+    details: "List codespecs. Latest version of codespecs are sorted alphabetically.",
+    examples: [
+      ["List every codespec", "$0 codespec list"],
+      ["List the first 10 codespecs whose name starts with `daphne`", "$0 codespec list --prefix daphne --limit 10"]
+    ]
+  })
+
+  prefix = Option.String("-p,--prefix", { description: "Show only codespecs that start with this prefix" })
+  limit = Option.String("-l,--limit", { description: "The maximum number of codespecs to list (default 1000)" })
+
+  positionals = Option.Rest()
+
+  override async execute(): Promise<number> {
+    const { list } = await import("./list.program.ts")
+    return this.runProgram(list({ positionals: this.positionals, prefix: this.prefix, limit: this.limit }))
+  }
+}

@@ -1,0 +1,83 @@
+import { Effect } from "effect"
+import * as Path from "node:path"
+import * as Codespec from "../../dsl/Codespec.ts"
+import * as CodespecDocument from "../../model/CodespecDocument.ts"
+import * as Workflow from "../../dsl/Workflow.ts"
+import * as Compile from "../../engine/plan/Compile.ts"
+import * as Plan from "../../engine/plan/Plan.ts"
+import * as YamlFiles from "../../engine/files/YamlFiles.ts"
+import { manifests } from "../../providers/kubernetes/Manifests.ts"
+import * as KubernetesYaml from "../../providers/kubernetes/Yaml.ts"
+import { invalidArguments } from "../CliError.ts"
+import { CliIo } from "../CliIo.ts"
+import * as Pflag from "../Pflag.ts"
+import { capabilitiesOf, PROVIDERS } from "../ProviderCapabilities.ts"
+import { VERSION } from "../Version.ts"
+import * as WorkflowModule from "./WorkflowModule.ts"
+
+export interface PlanInput {
+  readonly positionals: ReadonlyArray<string>
+  readonly format: string | undefined
+  readonly provider: string | undefined
+  /** Namespace of the Kubernetes manifests (`--provider kubernetes --format yaml`). @default "default" */
+  readonly namespace?: string | undefined
+  /** This package's image for the manifests' helper containers. @default {@link DEFAULT_IMAGE} */
+  readonly image?: string | undefined
+}
+
+/** The image the manifests' helper containers run when `--image` is not given; no image is published for it. */
+export const DEFAULT_IMAGE = `tyger-ts:${VERSION}`
+
+const FORMATS = ["json", "yaml"] as const
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+const MAX_RUN_NAME = 52
+
+/** A run file's run is named after the file: `nightly_report.yaml` → `nightly-report`. */
+export const runNameOf = (file: string): string => {
+  const base = Path.basename(file).replace(/\.[^.]*$/, "")
+  const name = Workflow.kebab(base).replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, MAX_RUN_NAME)
+  return name.replace(/-+$/, "") || "run"
+}
+
+/** A Tyger YAML file: a run file when it has a top-level `job:`, else a codespec file. */
+const fromYaml = Effect.fnUntraced(function*(file: string) {
+  const document = yield* YamlFiles.loadDocument(file)
+  if (typeof document === "object" && document !== null && !Array.isArray(document) && "job" in document) {
+    const name = runNameOf(file)
+    const run = yield* YamlFiles.loadRunFile(file, name)
+    return Workflow.make({ runs: { [name]: run } })
+  }
+  const spec = yield* YamlFiles.loadCodespecFile(file)
+  return Workflow.make({ codespecs: [Codespec.fromSpec(CodespecDocument.encode(spec))] })
+})
+
+/** `tyger plan FILE` (a tyger-ts extension): the provider-neutral plan a workflow compiles to. */
+export const plan = Effect.fn("plan")(function*(input: PlanInput) {
+  const format = Pflag.enumValue(Pflag.flagLabel("format"), input.format ?? "json", FORMATS)
+  if (!format.ok) return yield* invalidArguments(format.error)
+  const provider = input.provider === undefined
+    ? undefined
+    : Pflag.enumValue(Pflag.flagLabel("provider"), input.provider, PROVIDERS)
+  if (provider !== undefined && !provider.ok) return yield* invalidArguments(provider.error)
+  if (input.namespace !== undefined && !(NAMESPACE.test(input.namespace) && input.namespace.length <= 63)) {
+    return yield* invalidArguments(Pflag.invalidArgument(input.namespace, Pflag.flagLabel("namespace"),
+      "must be a DNS-1123 label (lower case alphanumeric characters or '-', at most 63)"))
+  }
+  const [file, ...extra] = input.positionals
+  if (file === undefined || extra.length > 0) {
+    return yield* invalidArguments(`accepts 1 arg(s), received ${input.positionals.length}`)
+  }
+  const workflow = WorkflowModule.isModuleFile(file) ? yield* WorkflowModule.load(file) : yield* fromYaml(file)
+  const compiled = yield* Compile.compile(
+    workflow,
+    provider === undefined ? {} : { capabilities: capabilitiesOf[provider.value], provider: provider.value }
+  )
+  const io = yield* CliIo
+  if (format.value === "yaml" && provider?.value === "kubernetes") {
+    // What `kubectl apply -f -` (or the Pulumi component) would apply; the plan itself stays reachable as JSON, or
+    // as YAML without a provider.
+    const objects = manifests(compiled, { namespace: input.namespace ?? "default", image: input.image ?? DEFAULT_IMAGE })
+    return yield* io.out(KubernetesYaml.toYaml(objects))
+  }
+  yield* io.out(format.value === "json" ? Plan.toJsonString(compiled) : YamlFiles.stringify(Plan.encode(compiled)))
+})

@@ -1,0 +1,54 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class PlanCommand extends BaseCommand {
+  static override paths = [["plan"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Workflows",
+    description: "Print the plan a workflow compiles to (tyger-ts)",
+    details: `
+      Compiles FILE into the provider-neutral plan and prints it. FILE is a TypeScript workflow module (its exported
+      runs and codespecs) or a Tyger YAML file: a run file when it has a top-level \`job:\`, else a codespec file.
+      Named codespec references are resolved against the codespecs created with \`codespec create\`.
+
+      Every problem is reported, one \`Error:\` line each. With \`--provider\`, features the provider cannot realise are
+      problems too.
+
+      With \`--provider kubernetes --format yaml\` the Kubernetes objects that would be applied are printed instead, as
+      one multi-document YAML stream: per run a Secret with the buffers' access URLs, the workers' headless Service
+      and StatefulSet, and a Job (a CronJob for a scheduled run). \`--namespace\` and \`--image\` (the image of the
+      helper containers) go into them. The plan itself is printed with \`--format json\`, or as YAML without a provider.
+    `,
+    examples: [
+      ["Print the plan of a workflow module", "$0 plan workflow.ts"],
+      ["Check that a run file can run on Docker, as YAML", "$0 plan run.yaml --provider docker --format yaml"],
+      ["Print the Kubernetes manifests of a workflow", "$0 plan workflow.ts --provider kubernetes --format yaml --namespace tyger"]
+    ]
+  })
+
+  format = Option.String("--format", { description: "The output format: 'json' (the default) or 'yaml'." })
+  provider = Option.String("--provider", {
+    description: "Refuse what this provider cannot run: 'docker' or 'kubernetes'."
+  })
+
+  namespace = Option.String("--namespace", {
+    description: "With --provider kubernetes --format yaml: the manifests' namespace (default 'default')."
+  })
+  image = Option.String("--image", {
+    description: "With --provider kubernetes --format yaml: the tyger-ts image of the helper containers."
+  })
+
+  positionals = Option.Rest({ name: "FILE" })
+
+  override async execute(): Promise<number> {
+    const { plan } = await import("./plan.program.ts")
+    return this.runProgram(plan({
+      positionals: this.positionals,
+      format: this.format,
+      provider: this.provider,
+      namespace: this.namespace,
+      image: this.image
+    }))
+  }
+}

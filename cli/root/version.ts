@@ -1,0 +1,12 @@
+import { BaseCommand } from "../BaseCommand.ts"
+import { VERSION } from "../Version.ts"
+
+/** `tyger --version` / `-v`: cobra's `tyger version <version>`. Persistent flags are accepted, as cobra does. */
+export class VersionCommand extends BaseCommand {
+  static override paths = [["--version"], ["-v"]]
+
+  override async execute(): Promise<number> {
+    this.context.stdout.write(`tyger version ${VERSION}\n`)
+    return 0
+  }
+}

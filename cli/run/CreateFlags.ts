@@ -1,0 +1,70 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+/**
+ * The flags `tyger run create` and `tyger run exec` share (Tyger's `newRunCreateCommandCore`), in Tyger's order.
+ * Values stay text: the program applies pflag's parsing and Tyger's checks, in Tyger's order.
+ */
+export abstract class RunCreateFlags extends BaseCommand {
+  file = Option.String("-f,--file", {
+    description: "A YAML file with the run specification. All other flags override the values in the file."
+  })
+  codespec = Option.String("-c,--codespec", { description: "The name of the job codespec to execute" })
+  version = Option.String("--version", { description: "The version of the job codespec to execute" })
+  replicas = Option.String("-r,--replicas", { description: "The number of parallel job replicas. Defaults to 1." })
+  nodePool = Option.String("--node-pool", { description: "The name of the nodepool to execute the job in" })
+  buffers = Option.Array("-b,--buffer", { description: "Maps a codespec buffer parameter to a buffer ID" })
+  bufferTags = Option.Array("--buffer-tag", {
+    description: "A key-value tag to be applied to any buffer created by the job. Can be specified multiple times."
+  })
+  bufferTtl = Option.String("--buffer-ttl", {
+    description: "The time-to-live for any buffer created by the job (format D.HH:MM)"
+  })
+  bufferAccessTtl = Option.String("--buffer-access-ttl", { hidden: true })
+
+  workerCodespec = Option.String("--worker-codespec", { description: "The name of the optional worker codespec to execute" })
+  workerVersion = Option.String("--worker-version", {
+    description: "The version of the optional worker codespec to execute"
+  })
+  workerReplicas = Option.String("--worker-replicas", {
+    description: "The number of parallel worker replicas. Defaults to 1 if a worker is specified."
+  })
+  workerNodePool = Option.String("--worker-node-pool", {
+    description: "The name of the nodepool to execute the optional worker codespec in"
+  })
+
+  cluster = Option.String("--cluster", { description: "The name of the cluster to execute in" })
+  timeout = Option.String("--timeout", {
+    description:
+      "How log before the run times out. Specified in a sequence of decimal numbers, each with optional fraction and a unit suffix, such as \"300s\", \"1.5h\" or \"2h45m\". Valid time units are \"s\", \"m\", \"h\""
+  })
+  tags = Option.Array("--tag", { description: "A key-value tag to be added to the run. Can be specified multiple times." })
+  pull = Option.Boolean("--pull", false, {
+    description: "Pull container images. Applies only to Tyger running in Docker."
+  })
+
+  positionals = Option.Rest()
+
+  protected spec() {
+    return {
+      positionals: this.positionals,
+      file: this.file,
+      codespec: this.codespec,
+      version: this.version,
+      replicas: this.replicas,
+      nodePool: this.nodePool,
+      buffers: this.buffers,
+      bufferTags: this.bufferTags,
+      bufferTtl: this.bufferTtl,
+      bufferAccessTtl: this.bufferAccessTtl,
+      workerCodespec: this.workerCodespec,
+      workerVersion: this.workerVersion,
+      workerReplicas: this.workerReplicas,
+      workerNodePool: this.workerNodePool,
+      cluster: this.cluster,
+      timeout: this.timeout,
+      tags: this.tags,
+      pull: this.pull
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { Effect, Result } from "effect"
+import * as GoDuration from "../../model/GoDuration.ts"
+import type * as Run from "../../dsl/Run.ts"
+import * as TimeSpan from "../../model/TimeSpan.ts"
+import * as FileDocuments from "../../engine/files/FileDocuments.ts"
+import * as YamlFiles from "../../engine/files/YamlFiles.ts"
+import { invalidArguments } from "../CliError.ts"
+import { CliIo } from "../CliIo.ts"
+import * as Path from "node:path"
+import { intFlag, mapFlag } from "./RunArgs.ts"
+
+/** The flags `run create` and `run exec` share, as given (clipanion keeps them as text; pflag's rules apply here). */
+export interface SpecInput {
+  readonly file: string | undefined
+  readonly codespec: string | undefined
+  readonly version: string | undefined
+  readonly replicas: string | undefined
+  readonly nodePool: string | undefined
+  readonly buffers: ReadonlyArray<string> | undefined
+  readonly bufferTags: ReadonlyArray<string> | undefined
+  readonly bufferTtl: string | undefined
+  readonly workerCodespec: string | undefined
+  readonly workerVersion: string | undefined
+  readonly workerReplicas: string | undefined
+  readonly workerNodePool: string | undefined
+  readonly cluster: string | undefined
+  readonly timeout: string | undefined
+  readonly tags: ReadonlyArray<string> | undefined
+  readonly bufferAccessTtl: string | undefined
+}
+
+export const NO_JOB_CODESPEC = "a codespec for the job must be specified"
+
+type Document = Record<string, unknown>
+
+const isRecord = (u: unknown): u is Document => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const reference = (codespec: string, version: string | undefined) =>
+  version === undefined || version === "" ? codespec : `${codespec}/versions/${version}`
+
+/** The flag values pflag parses before the command runs; its errors come first, as cobra reports them. */
+const parseFlags = Effect.fnUntraced(function*(input: SpecInput) {
+  return {
+    replicas: input.replicas === undefined ? undefined : yield* intFlag("replicas", "r", input.replicas, 1),
+    workerReplicas: input.workerReplicas === undefined ? undefined : yield* intFlag("worker-replicas", undefined, input.workerReplicas, 1),
+    buffers: yield* mapFlag("buffer", "b", input.buffers),
+    bufferTags: yield* mapFlag("buffer-tag", undefined, input.bufferTags),
+    tags: yield* mapFlag("tag", undefined, input.tags)
+  }
+})
+
+/**
+ * Tyger's `newRunCreateCommandCore`: the file's run, then each given flag over it (maps merged key by key, a worker
+ * target created as soon as any `--worker-*` flag is given), then the checks Tyger's CLI makes itself.
+ */
+const applyFlags = Effect.fnUntraced(function*(
+  document: Document,
+  input: SpecInput,
+  flags: Effect.Success<ReturnType<typeof parseFlags>>
+) {
+  const job: Document = isRecord(document["job"]) ? { ...document["job"] } : {}
+  document["job"] = job
+  if (input.codespec !== undefined && input.codespec !== "") job["codespec"] = reference(input.codespec, input.version)
+  if (Object.keys(flags.buffers).length > 0) {
+    job["buffers"] = { ...(isRecord(job["buffers"]) ? job["buffers"] : {}), ...flags.buffers }
+  }
+  if (Object.keys(flags.bufferTags).length > 0) {
+    job["tags"] = { ...(isRecord(job["tags"]) ? job["tags"] : {}), ...flags.bufferTags }
+  }
+  if (input.bufferTtl !== undefined && input.bufferTtl !== "") {
+    const ttl = TimeSpan.parseBufferTtl(input.bufferTtl)
+    if (Result.isFailure(ttl)) return yield* invalidArguments(ttl.failure)
+    // Sent as the server reads it (a .NET TimeSpan), which is what the run shows.
+    job["bufferTtl"] = TimeSpan.formatDotNet(ttl.success)
+  }
+  if (input.nodePool !== undefined && input.nodePool !== "") job["nodePool"] = input.nodePool
+  if (flags.replicas !== undefined) job["replicas"] = flags.replicas
+
+  const workerFlagGiven = [input.workerCodespec, input.workerVersion, input.workerReplicas, input.workerNodePool]
+    .some((v) => v !== undefined)
+  if (workerFlagGiven || isRecord(document["worker"])) {
+    const worker: Document = isRecord(document["worker"]) ? { ...document["worker"] } : {}
+    document["worker"] = worker
+    if (input.workerCodespec !== undefined && input.workerCodespec !== "") {
+      worker["codespec"] = reference(input.workerCodespec, input.workerVersion)
+    }
+    if (input.workerNodePool !== undefined && input.workerNodePool !== "") worker["nodePool"] = input.workerNodePool
+    if (flags.workerReplicas !== undefined) worker["replicas"] = flags.workerReplicas
+  }
+
+  if (input.cluster !== undefined && input.cluster !== "") document["cluster"] = input.cluster
+  if (input.timeout !== undefined && input.timeout !== "") {
+    const duration = GoDuration.parseDuration(input.timeout)
+    if (Result.isFailure(duration)) return yield* invalidArguments(duration.failure)
+    document["timeoutSeconds"] = GoDuration.toWholeSeconds(duration.success)
+  }
+  if (Object.keys(flags.tags).length > 0) {
+    document["tags"] = { ...(isRecord(document["tags"]) ? document["tags"] : {}), ...flags.tags }
+  }
+  if (input.bufferAccessTtl !== undefined && input.bufferAccessTtl !== "") {
+    const ttl = TimeSpan.parseTimeToLive(input.bufferAccessTtl)
+    if (Result.isFailure(ttl)) return yield* invalidArguments(ttl.failure)
+    document["bufferAccessTtl"] = TimeSpan.formatDotNet(ttl.success)
+  }
+  return document
+})
+
+const hasJobCodespec = (document: Document): boolean => {
+  const job = document["job"]
+  return isRecord(job) && job["codespec"] !== undefined && job["codespec"] !== null && job["codespec"] !== ""
+}
+
+/**
+ * The run `run create|exec` would send. Problems in the file are reported as Tyger's `failed to parse file X: ...`,
+ * with the line where the file alone can locate them.
+ */
+export const runOf = Effect.fn("run.spec")(function*(input: SpecInput) {
+  const flags = yield* parseFlags(input)
+  const io = yield* CliIo
+  const file = input.file === undefined || input.file === "" ? undefined : input.file
+  const path = file === undefined ? undefined : Path.resolve(io.cwd, file)
+  // Read relative to the command's directory, reported as the user wrote it.
+  const relabel = (error: YamlFiles.TygerFileError) =>
+    new YamlFiles.TygerFileError({
+      reason: error.reason,
+      file: file!,
+      problems: error.problems.map((p) => ({ path: p.path, message: p.message.replaceAll(path!, file!) }))
+    })
+  const loaded = path === undefined ? {} : yield* YamlFiles.loadDocument(path).pipe(Effect.mapError(relabel))
+  const document = yield* applyFlags(isRecord(loaded) ? { ...loaded } : {}, input, flags)
+  if (isRecord(loaded) && !hasJobCodespec(document)) return yield* invalidArguments(NO_JOB_CODESPEC)
+  const decoded = FileDocuments.decodeRun(isRecord(loaded) ? document : loaded)
+  if (decoded.value !== undefined && decoded.problems.length === 0) return decoded.value as Run.Any
+  if (path === undefined || file === undefined) {
+    return yield* invalidArguments(decoded.problems.map((p) => (p.path === "" ? p.message : `${p.path}: ${p.message}`)).join("; "))
+  }
+  // The file alone locates its problems by line; flags never add problems of their own.
+  const located = yield* Effect.flip(YamlFiles.loadRunFile(path)).pipe(Effect.option)
+  const problems = located._tag === "Some" && located.value.problems.every((p) => !p.message.includes(NO_JOB_CODESPEC))
+    ? located.value.problems
+    : decoded.problems
+  return yield* new YamlFiles.TygerFileError({ reason: "Invalid", file, problems })
+})

@@ -1,0 +1,20 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class RunCancelCommand extends BaseCommand {
+  static override paths = [["run", "cancel"], ["run", "stop"], ["runs", "cancel"], ["runs", "stop"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Runs",
+    description: "Cancel a run",
+    details: "Cancel a run: it becomes Canceled at once and its containers are stopped.",
+    examples: [["Cancel run 12", "$0 run cancel 12"]]
+  })
+
+  positionals = Option.Rest({ name: "ID" })
+
+  override async execute(): Promise<number> {
+    const { cancel } = await import("./cancel.program.ts")
+    return this.runRunProgram(cancel({ positionals: this.positionals }), "inProcess")
+  }
+}

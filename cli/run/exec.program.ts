@@ -1,0 +1,162 @@
+import { Cause, Duration, Effect, Exit, Fiber, Option, Result, Stream } from "effect"
+import type { Readable, Writable } from "node:stream"
+import * as BufferReader from "../../engine/buffers/BufferReader.ts"
+import * as BufferWriter from "../../engine/buffers/BufferWriter.ts"
+import type { LogLine } from "../../engine/runs/Provider.ts"
+import type { RunRecord } from "../../engine/store/RunRecord.ts"
+import { Runs } from "../../engine/runs/Runs.ts"
+import { invalidArguments } from "../CliError.ts"
+import { fatal, LoggedFatal } from "../output/Fatal.ts"
+import { descriptorSink, descriptorSource, isBrokenPipe, sinkOf } from "../buffer/Streams.ts"
+import { interrupted } from "../buffer/Signals.ts"
+import { intFlag, tygerErrors } from "./RunArgs.ts"
+import { noArgs, pullProgress } from "./create.program.ts"
+import { format, writeText } from "./LogLines.ts"
+import { runOf, type SpecInput } from "./RunFromFlags.ts"
+
+export interface ExecInput extends SpecInput {
+  readonly positionals: ReadonlyArray<string>
+  readonly pull: boolean
+  readonly logs: boolean
+  readonly timestamps: boolean
+  readonly blockSize: string | undefined
+  readonly writeDop: string | undefined
+  readonly readDop: string | undefined
+  readonly stdin: Readable
+  readonly stdout: Writable
+  readonly stderr: Writable
+}
+
+/** How long Tyger waits for the logs to finish streaming once the run has ended. */
+const LOGS_GRACE = Duration.seconds(20)
+
+/**
+ * Tyger's `--block-size` (checked before anything else, in cobra's PreRunE): a `B` is appended, base-2 units. The
+ * parser's module is loaded only then: it builds `buffer gen`'s 1 MiB pattern when loaded, which every exec would pay.
+ */
+const blockSizeOf = (value: string | undefined) => {
+  if (value === undefined || value === "") return Effect.succeed(undefined)
+  return Effect.flatMap(Effect.promise(() => import("../../engine/buffers/BufferGen.ts")), (BufferGen) => {
+    const parsed = BufferGen.parseSize(value)
+    return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(invalidArguments(parsed.failure))
+  })
+}
+
+/** Tyger's text for a run that ended other than Succeeded: the reason in parentheses only when there is one. */
+export const runFailedMessage = (run: Pick<RunRecord, "status" | "statusReason">): string =>
+  `run failed with status ${run.status}${run.statusReason === undefined || run.statusReason === "" ? "" : ` (${run.statusReason})`}`
+
+const tagOf = (u: unknown): string | undefined =>
+  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" ? u._tag : undefined
+
+/**
+ * `tyger run exec`: creates the run and supervises it in this process; stdin goes to the job's single unmapped input
+ * buffer and its single unmapped output buffer to stdout. Status changes are logged as Tyger logs them, `--logs`
+ * streams the run's logs to stderr. A run that does not succeed ends with Tyger's `FTL Run failed`; Ctrl-C (or
+ * SIGTERM) cancels the run (microsoft/tyger#340), then fails the same way.
+ */
+export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
+  const blockSize = yield* blockSizeOf(input.blockSize)
+  const writeDop = yield* intFlag("write-dop", undefined, input.writeDop, BufferWriter.DEFAULT_DOP)
+  // The output reaches stdout straight from the program's pipe (see Provider.LocalStreams): no reads to parallelise.
+  yield* intFlag("read-dop", undefined, input.readDop, BufferReader.DEFAULT_DOP)
+  yield* noArgs("exec", input.positionals)
+  const run = yield* runOf(input)
+  const runs = yield* Runs
+
+  let created: RunRecord | undefined
+  let lastStatus: string | undefined
+  // Tyger adds `runId` to every log line once the run exists.
+  const withRunId = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    created === undefined ? effect : Effect.annotateLogs(effect, "runId", String(created.id))
+  const onStatus = (record: RunRecord) => {
+    if (record.status === lastStatus) return Effect.void
+    lastStatus = record.status
+    return withRunId(Effect.logInfo("Run status changed")).pipe(
+      Effect.annotateLogs({
+        status: record.status,
+        ...(record.runningCount === undefined ? {} : { runningCount: String(record.runningCount) })
+      })
+    )
+  }
+  const onCreated = (record: RunRecord) =>
+    Effect.suspend(() => {
+      created = record
+      return withRunId(Effect.logInfo("Run created")).pipe(Effect.andThen(onStatus(record)))
+    })
+
+  const writeLog = writeText(sinkOf(input.stderr))
+  let lastLog: bigint | undefined
+  const onLog = (line: LogLine) =>
+    Effect.suspend(() => {
+      lastLog = BigInt(line.timestamp)
+      // stderr going away must not fail the run's supervision.
+      return Effect.ignore(writeLog(format(line, input.timestamps)))
+    })
+  /**
+   * The engine's exec fails as soon as the run has failed, ending the log stream with it; Tyger still waits for the
+   * logs, which usually explain the failure. The lines not yet printed are read from the finished run.
+   */
+  const remainingLogs = (runId: number) =>
+    Stream.runForEach(
+      runs.logs(runId, { follow: false, ...(lastLog === undefined ? {} : { since: Number(lastLog / 1_000_000n) }) }).pipe(
+        Stream.filter((line) => lastLog === undefined || BigInt(line.timestamp) > lastLog)
+      ),
+      onLog
+    ).pipe(Effect.timeout(LOGS_GRACE), Effect.ignore)
+
+  const source = yield* descriptorSource(input.stdin)
+  // Closed (flushed) before the outcome is reported, whatever it is.
+  const output = descriptorSink(input.stdout)
+  const execution = runs.exec(run, {
+    input: source,
+    output,
+    onCreated,
+    onStatus,
+    ...(input.logs ? { onLog } : {}),
+    ...(blockSize === undefined ? {} : { blockSize }),
+    writeDop,
+    pull: input.pull,
+    onProgress: pullProgress
+  })
+  const fiber = yield* Effect.forkChild(execution)
+  const signals = yield* Effect.forkChild(interrupted.pipe(
+    Effect.andThen(Effect.suspend(() => withRunId(Effect.logWarning("Canceling...")))),
+    // Interrupting exec cancels the run, stops its code and finalises it before the fiber ends.
+    Effect.andThen(Fiber.interrupt(fiber))
+  ))
+  const exit = yield* Fiber.await(fiber)
+  yield* Fiber.interrupt(signals)
+  yield* Effect.promise(() => source.close())
+  const flushed = yield* Effect.promise(() => output.close().then(() => undefined, (error: unknown) => ({ error })))
+  if (Exit.isSuccess(exit)) {
+    if (flushed === undefined) return
+    if (isBrokenPipe(flushed.error)) return yield* new LoggedFatal({ message: "broken pipe" })
+    return yield* withRunId(fatal("Failed to read output", flushed.error instanceof Error ? flushed.error.message : String(flushed.error)))
+  }
+
+  if (Cause.hasInterruptsOnly(exit.cause)) {
+    if (created === undefined) return yield* fatal("Run failed", "context canceled")
+    const ended = yield* tygerErrors(runs.get(created.id))
+    return yield* withRunId(fatal("Run failed", runFailedMessage(ended)))
+  }
+  const failure = Cause.findErrorOption(exit.cause)
+  if (Option.isNone(failure)) return yield* Effect.failCause(exit.cause)
+  const error = failure.value
+  switch (tagOf(error)) {
+    case "RunFailedError":
+      if (input.logs && created !== undefined) yield* remainingLogs(created.id)
+      return yield* withRunId(fatal("Run failed", runFailedMessage(error as unknown as RunRecord)))
+    case "ExecOutputError":
+      // Like Tyger's Go binary killed by SIGPIPE when the reader of its stdout goes away: no message.
+      if (isBrokenPipe((error as { readonly cause?: unknown }).cause) || isBrokenPipe(error)) {
+        return yield* new LoggedFatal({ message: "broken pipe" })
+      }
+      return yield* withRunId(fatal("Failed to read output", (error as Error).message))
+    case "BufferError":
+    case "BlobStoreError":
+      // What fails after the run was created is the input transfer.
+      if (created !== undefined) return yield* withRunId(fatal("Failed to write input", (error as Error).message))
+  }
+  return yield* tygerErrors(Effect.fail(error))
+})

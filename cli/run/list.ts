@@ -1,0 +1,38 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class RunListCommand extends BaseCommand {
+  static override paths = [["run", "list"], ["runs", "list"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Runs",
+    description: "List runs",
+    details: "List runs. Runs are sorted by descending created time.",
+    examples: [
+      ["The most recent run", "$0 run list --limit 1"],
+      ["Failed runs of the last day tagged project=demo", "$0 run list --since -1d --status failed --tag project=demo"]
+    ]
+  })
+
+  since = Option.String("-s,--since", {
+    description: "Results before this datetime (specified in local time) are not included"
+  })
+  tags = Option.Array("--tag", { description: "Only include runs with the given tag. Can be specified multiple times." })
+  statuses = Option.Array("--status", {
+    description: "Only include runs with the given status. When specified multiple times, any of the given statuses are matched."
+  })
+  limit = Option.String("-l,--limit", { description: "The maximum number of runs to list. Default 1000" })
+
+  // cobra accepts (and ignores) extra arguments here.
+  positionals = Option.Rest()
+
+  override async execute(): Promise<number> {
+    const { list } = await import("./list.program.ts")
+    return this.runRunProgram(list({
+      since: this.since,
+      tags: this.tags,
+      statuses: this.statuses,
+      limit: this.limit
+    }), "inProcess")
+  }
+}

@@ -1,0 +1,46 @@
+import { Effect, Stream } from "effect"
+import type { Writable } from "node:stream"
+import { Runs } from "../../engine/runs/Runs.ts"
+import { CliError } from "../CliError.ts"
+import { sinkOf } from "../buffer/Streams.ts"
+import { exactlyOneArg, intFlag, LOGS_NOT_FOUND, runIdOf, sinceFlag, tygerErrors } from "./RunArgs.ts"
+import { format, writeText } from "./LogLines.ts"
+import * as Since from "./Since.ts"
+
+export interface LogsInput {
+  readonly positionals: ReadonlyArray<string>
+  readonly timestamps: boolean
+  /** `--tail`, as given; -1 (all lines) when absent. */
+  readonly tail: string | undefined
+  readonly since: string | undefined
+  readonly follow: boolean
+  readonly stdout: Writable
+}
+
+const notFound = () => new CliError({ reason: "NotFound", messages: [LOGS_NOT_FOUND] })
+
+/**
+ * `tyger run logs ID`: the run's merged logs on stdout, live while its containers exist and from the archive once it
+ * has ended; `--follow` streams until the run is terminal. `--since` is strictly after, to the nanosecond.
+ */
+export const logs = Effect.fn("run.logs")(function*(input: LogsInput) {
+  const tail = yield* intFlag("tail", undefined, input.tail, -1)
+  const since = yield* sinceFlag(input.since)
+  const id = runIdOf(yield* exactlyOneArg("run ID", input.positionals))
+  if (id === undefined) return yield* notFound()
+  const runs = yield* Runs
+  const write = writeText(sinkOf(input.stdout))
+  const lines = runs.logs(id, {
+    follow: input.follow,
+    ...(since === undefined ? {} : { since: Since.toMillis(since) }),
+    ...(tail < 0 ? {} : { tail })
+  }).pipe(
+    // The engine filters by the millisecond; a line's own nanosecond timestamp must exclude that line too.
+    Stream.filter((line) => since === undefined || BigInt(line.timestamp) > since)
+  )
+  yield* tygerErrors(
+    Stream.runForEachArray(lines, (chunk) => write(chunk.map((line) => format(line, input.timestamps)).join("")))
+  ).pipe(
+    Effect.mapError((error) => (error instanceof CliError && error.messages[0]?.startsWith("NotFound:") ? notFound() : error))
+  )
+})

@@ -1,0 +1,20 @@
+import { Option } from "clipanion"
+import { BaseCommand } from "../BaseCommand.ts"
+
+export class RunShowCommand extends BaseCommand {
+  static override paths = [["run", "show"], ["run", "get"], ["runs", "show"], ["runs", "get"]]
+
+  static override usage = BaseCommand.Usage({
+    category: "Runs",
+    description: "Show the details of a run",
+    details: "Show the details of a run: its status and its definition, with the job codespec resolved inline.",
+    examples: [["Show run 12", "$0 run show 12"]]
+  })
+
+  positionals = Option.Rest({ name: "ID" })
+
+  override async execute(): Promise<number> {
+    const { show } = await import("./show.program.ts")
+    return this.runRunProgram(show({ positionals: this.positionals }), "inProcess")
+  }
+}

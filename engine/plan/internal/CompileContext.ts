@@ -1,0 +1,174 @@
+import { Cron, Exit, Result } from "effect"
+import { createHash } from "node:crypto"
+import type * as Codespec from "../../../dsl/Codespec.ts"
+import * as CodespecDocument from "../../../model/CodespecDocument.ts"
+import * as CodespecValidation from "../../../model/CodespecValidation.ts"
+import * as DslProblem from "../../../model/Problem.ts"
+import * as Run from "../../../dsl/Run.ts"
+import * as RunDocument from "../../../model/RunDocument.ts"
+import * as Tags from "../../../model/Tags.ts"
+import * as TimeSpan from "../../../model/TimeSpan.ts"
+import type { Resolved } from "../../codespecs/CodespecCatalog.ts"
+import type * as Plan from "../Plan.ts"
+import type { Problem, Reason } from "../PlanCompileError.ts"
+
+export interface CompileOptions {
+  /** What the target provider supports; without it nothing is refused for lack of support. */
+  readonly capabilities?: ReadonlySet<Plan.Capability>
+  readonly provider?: string
+}
+
+/** Kubernetes CronJob names are limited to 52 characters; run names must fit every derived object name. */
+export const MAX_RUN_NAME = 52
+export const RUN_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+export const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/
+export const MIN_ACCESS_TTL_SECONDS = 30
+export const MAX_ACCESS_TTL_SECONDS = 3600
+export const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"])
+
+export const CAPABILITY_TEXT: { readonly [C in Plan.Capability]: string } = {
+  DistributedRuns: "distributed runs (workers)",
+  Gpu: "GPUs",
+  Sockets: "sockets",
+  EphemeralBuffers: "ephemeral buffers ('_')",
+  NodePools: "node pools",
+  Identities: "workload identities",
+  Schedules: "schedules",
+  JobReplicas: "job replicas greater than 1"
+}
+
+export const identityOf = (name: string | undefined, key: string): string =>
+  "cs-" + createHash("sha256").update(JSON.stringify([name ?? null, key])).digest("hex").slice(0, 16)
+
+export const hasGpu = (spec: CodespecDocument.Spec): boolean => (spec.resources?.gpu?.toNumber() ?? 0) > 0
+
+export class Compilation {
+  readonly problems: Array<Problem> = []
+  readonly codespecs = new Map<string, Plan.Codespec>()
+  /** Every codespec registered under a name, with its store version if it was resolved from the store. */
+  readonly byName = new Map<string, Array<{ readonly id: string; readonly version: number | undefined }>>()
+  readonly checked = new Map<Codespec.Any, { id: string; spec: CodespecDocument.Checked } | undefined>()
+  readonly reported = new Set<Codespec.Any>()
+
+  readonly references: ReadonlyMap<string, Resolved | string>
+
+  constructor(references: ReadonlyMap<string, Resolved | string>) {
+    this.references = references
+  }
+
+  problem(reason: Reason, path: string, message: string): void {
+    this.problems.push({ reason, path, message })
+  }
+
+  problemsFrom(reason: Reason, list: ReadonlyArray<DslProblem.Problem>): void {
+    for (const p of list) this.problem(reason, p.path, p.message)
+  }
+
+  register(name: string | undefined, spec: CodespecDocument.Checked, version: number | undefined, path: string): string | undefined {
+    const stripped = CodespecDocument.withoutSystemFields(spec)
+    const id = identityOf(name, CodespecDocument.canonicalKey(stripped))
+    if (name !== undefined) {
+      // Different stored versions of one name may be used side by side; a codespec to publish under a name must be
+      // the only content under that name.
+      const previous = this.byName.get(name) ?? []
+      if (previous.some((p) => p.id !== id && (p.version === undefined || version === undefined))) {
+        this.problem("DuplicateName", path, `two different codespecs are named '${name}'`)
+        return undefined
+      }
+      this.byName.set(name, [...previous, { id, version }])
+    }
+    const existing = this.codespecs.get(id)
+    if (existing === undefined || (existing.version === undefined && version !== undefined)) {
+      this.codespecs.set(id, {
+        id,
+        kind: spec.kind,
+        ...(name === undefined ? {} : { name }),
+        ...(version === undefined ? {} : { version }),
+        spec: stripped
+      })
+    }
+    return id
+  }
+
+  /** Decodes and validates a DSL codespec once; problems are reported at its first use. */
+  codespec(codespec: Codespec.Any, path: string, expectedKind: CodespecDocument.Kind): { id: string; spec: CodespecDocument.Checked } | undefined {
+    if (!this.checked.has(codespec)) {
+      const exit = CodespecDocument.decodeUnknown(codespec.spec, CodespecDocument.decodeOptions)
+      if (Exit.isFailure(exit)) {
+        const error = exit.cause.reasons.find((r) => r._tag === "Fail")
+        if (error?._tag === "Fail") this.problemsFrom("InvalidCodespec", DslProblem.fromSchemaError(path, error.error))
+        this.checked.set(codespec, undefined)
+      } else {
+        const { problems, checked } = CodespecValidation.check(path, exit.value)
+        this.problemsFrom("InvalidCodespec", problems)
+        const id = problems.length === 0 ? this.register(codespec.name, checked, undefined, path) : undefined
+        this.checked.set(codespec, id === undefined ? undefined : { id, spec: checked })
+      }
+      this.reported.add(codespec)
+    }
+    const result = this.checked.get(codespec)
+    if (result !== undefined && result.spec.kind !== expectedKind) {
+      this.problem("InvalidCodespec", path_(path, "kind"),
+        `the ${expectedKind} target needs a ${expectedKind} codespec, but the codespec is a ${result.spec.kind} codespec`)
+      return undefined
+    }
+    return result
+  }
+
+  source(source: Run.CodespecSource, path: string, expectedKind: CodespecDocument.Kind) {
+    if (!Run.isReference(source)) return this.codespec(source, path, expectedKind)
+    const resolved = this.references.get(source.reference)
+    if (resolved === undefined || typeof resolved === "string") {
+      this.problem("MissingCodespec", path, resolved ?? RunDocument.referenceMessage(source.reference))
+      return undefined
+    }
+    const { problems, checked } = CodespecValidation.check(path, resolved.spec, { expectedKind })
+    if (problems.length > 0) {
+      this.problemsFrom("InvalidCodespec", problems)
+      return undefined
+    }
+    const id = this.register(resolved.name, checked, resolved.version, path)
+    return id === undefined ? undefined : { id, spec: checked }
+  }
+}
+
+export const path_ = (...segments: ReadonlyArray<string>) => DslProblem.joinPath("", segments.flatMap((s) => s.split(".")))
+
+export const parseTimeSpanSeconds = (value: string): number | undefined => {
+  const parsed = TimeSpan.parseDotNet(value)
+  return Result.isSuccess(parsed) ? TimeSpan.toSeconds(parsed.success) : undefined
+}
+
+export const validateSchedule = (c: Compilation, path: string, schedule: Run.Schedule): Plan.Schedule => {
+  const cron = schedule.cron.trim()
+  const fields = cron.split(/\s+/)
+  if (!CRON_MACROS.has(cron) && (fields.length !== 5 || Result.isFailure(Cron.parse(cron)))) {
+    c.problem("InvalidRun", `${path}.cron`, `'${schedule.cron}' is not a five-field cron expression`)
+  }
+  if (schedule.timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: schedule.timeZone })
+    } catch {
+      c.problem("InvalidRun", `${path}.timeZone`, `unknown time zone '${schedule.timeZone}'`)
+    }
+  }
+  if (schedule.startingDeadlineSeconds !== undefined && !(Number.isInteger(schedule.startingDeadlineSeconds) && schedule.startingDeadlineSeconds > 0)) {
+    c.problem("InvalidRun", `${path}.startingDeadlineSeconds`, "startingDeadlineSeconds must be a positive whole number")
+  }
+  return {
+    cron,
+    ...(schedule.timeZone === undefined ? {} : { timeZone: schedule.timeZone }),
+    concurrencyPolicy: schedule.concurrencyPolicy ?? "Forbid",
+    ...(schedule.startingDeadlineSeconds === undefined ? {} : { startingDeadlineSeconds: schedule.startingDeadlineSeconds }),
+    suspend: schedule.suspend ?? false
+  }
+}
+
+export const positiveInt = (c: Compilation, path: string, value: number | undefined, fallback: number, what: string): number => {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value < 1) c.problem("InvalidRun", path, `${what} must be a whole number of at least 1`)
+  return value
+}
+
+export const validateTags = (c: Compilation, path: string, tags: Tags.Tags | undefined): void =>
+  c.problemsFrom("InvalidRun", Tags.validate(path, tags))

@@ -1,0 +1,108 @@
+// Creating a run, shared by `Runs.create` (which then launches a monitor) and `Runs.exec` (which hosts it).
+import { Effect, Result, Schema } from "effect"
+import * as CodespecDocument from "../../../model/CodespecDocument.ts"
+import type * as Run from "../../../dsl/Run.ts"
+import * as TimeSpan from "../../../model/TimeSpan.ts"
+import * as Workflow from "../../../dsl/Workflow.ts"
+import { Buffers } from "../../buffers/Buffers.ts"
+import * as Compile from "../../plan/Compile.ts"
+import * as Plan from "../../plan/Plan.ts"
+import { Provider } from "../Provider.ts"
+import * as RunDocument from "../RunDocumentFromPlan.ts"
+import { Store } from "../../store/Store.ts"
+import * as StoreCodespecCatalog from "../../codespecs/StoreCodespecCatalog.ts"
+
+/** Why a run could not be created or found, with Tyger's messages where Tyger has them. */
+export class RunsError extends Schema.TaggedError<RunsError>()("RunsError", {
+  reason: Schema.Literals(["NotFound", "BufferNotFound", "Unsupported", "InvalidInput"]),
+  message: Schema.String
+}) {}
+
+export interface CreateOptions {
+  /** Pull missing images first (Tyger's `--pull`); progress lines go to `onProgress`. */
+  readonly pull?: boolean
+  readonly onProgress?: (line: string) => Effect.Effect<void>
+}
+
+const DEFAULT_RUN_NAME = "run"
+
+/** Named DSL codespecs are published to the store as `codespec create` would; stored ones keep their version. */
+const publishCodespecs = Effect.fnUntraced(function*(plan: Plan.Plan) {
+  const store = yield* Store
+  const origins = new Map<string, RunDocument.CodespecOrigin>()
+  for (const codespec of plan.codespecs) {
+    if (codespec.name === undefined) continue
+    const stored = codespec.version === undefined
+      ? (yield* store.putCodespec(codespec.name, CodespecDocument.toJson(codespec.spec), CodespecDocument.canonicalKey(codespec.spec))).codespec
+      : yield* store.getCodespec(codespec.name, codespec.version)
+    origins.set(codespec.id, { name: stored.name, version: stored.version, createdAt: stored.createdAt })
+  }
+  return origins
+})
+
+/** Every parameter bound to a buffer id: given ids must exist, missing ones are created (tagged `bufferName`). */
+const bindBuffers = Effect.fnUntraced(function*(plan: Plan.Plan, run: Plan.Run) {
+  const buffers = yield* Buffers
+  const bound: Record<string, string> = {}
+  for (const { name } of RunDocument.parameters(plan, run)) {
+    const binding = run.job.buffers[name] ?? { kind: "create" as const }
+    switch (binding.kind) {
+      case "create": {
+        const ttl = run.job.bufferTtl === undefined ? undefined : Result.getOrUndefined(TimeSpan.parseDotNet(run.job.bufferTtl))
+        const created = yield* buffers.create({
+          tags: { ...run.job.bufferTags, bufferName: name },
+          ...(ttl === undefined ? {} : { ttl: TimeSpan.toDuration(ttl) })
+        })
+        bound[name] = created.id
+        break
+      }
+      case "buffer": {
+        yield* buffers.get(binding.id).pipe(
+          Effect.mapError(() => new RunsError({ reason: "BufferNotFound", message: `The buffer '${binding.id}' was not found` }))
+        )
+        bound[name] = binding.id
+        break
+      }
+      case "ephemeral":
+        return yield* new RunsError({ reason: "Unsupported", message: "Ephemeral buffers ('_') are not supported yet" })
+      case "runOutput":
+        return yield* new RunsError({
+          reason: "InvalidInput",
+          message: `The buffer for '${name}' comes from run '${binding.run}': create that run first and pass its buffer id`
+        })
+    }
+  }
+  return bound
+})
+
+/** One run compiled against the provider's capabilities, its named codespecs resolved from the store. */
+export const plan = Effect.fn("Runs.plan")(function*(run: Run.Any) {
+  const provider = yield* Provider
+  const store = yield* Store
+  const workflow = Workflow.make({ runs: { [run.name ?? DEFAULT_RUN_NAME]: run } })
+  const compiled = yield* Compile.compile(workflow, { capabilities: provider.capabilities, provider: provider.name }).pipe(
+    Effect.provide(StoreCodespecCatalog.layer),
+    Effect.provideService(Store, store)
+  )
+  return { plan: compiled, run: compiled.runs[0]! }
+})
+
+/**
+ * Checks with the provider (images present or pulled), then records the run: codespecs published, buffers bound, the
+ * run Pending. Nothing is recorded when a check fails.
+ */
+export const createRecord = Effect.fn("Runs.createRecord")(function*(
+  planned: { readonly plan: Plan.Plan; readonly run: Plan.Run },
+  options: CreateOptions
+) {
+  const provider = yield* Provider
+  const store = yield* Store
+  yield* provider.prepare({ plan: planned.plan, run: planned.run, pull: options.pull ?? false }, options.onProgress ?? (() => Effect.void))
+  const origins = yield* publishCodespecs(planned.plan)
+  const buffers = yield* bindBuffers(planned.plan, planned.run)
+  return yield* store.createRun({
+    tags: planned.run.tags,
+    document: RunDocument.make(planned.plan, planned.run, buffers, origins),
+    plan: Plan.encode({ ...planned.plan, runs: [planned.run] })
+  })
+})

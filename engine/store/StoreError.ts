@@ -1,0 +1,39 @@
+import { Schema } from "effect"
+import * as Sqlite from "./internal/Sqlite.ts"
+
+export const StoreErrorReason = Schema.Literals([
+  "NotFound",
+  /** A state check failed: an ETag mismatch, or a buffer not in the state the operation needs. */
+  "PreconditionFailed",
+  "Busy",
+  "Corrupt",
+  "Io",
+  "Conflict",
+  "Incompatible",
+  "Unknown"
+])
+export type StoreErrorReason = typeof StoreErrorReason.Type
+
+export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
+  reason: StoreErrorReason,
+  message: Schema.String,
+  cause: Schema.optional(Schema.Defect())
+}) {}
+
+const explanations: Record<Sqlite.SqlErrorKind, string> = {
+  Busy: "the database stayed locked by another tyger process",
+  Corrupt: "the database file is damaged or is not a tyger-ts database",
+  Io: "the database file could not be read or written",
+  Conflict: "a concurrent change conflicted with this one",
+  Unknown: "the database reported an error"
+}
+
+/** Translates a driver failure while doing `action` (e.g. "reading codespec 'x'") into a StoreError. */
+export const fromDriver = (action: string, databaseFile: string) => (cause: unknown): StoreError => {
+  const reason = Sqlite.classifyError(cause)
+  return new StoreError({
+    reason,
+    message: `Failed ${action} in ${databaseFile}: ${explanations[reason]} (${Sqlite.errorMessage(cause)})`,
+    cause
+  })
+}
