@@ -10,6 +10,13 @@ export interface TygerContext extends BaseContext {
   readonly cwd?: string
 }
 
+/**
+ * The flags of a command class, as its program reads them: the clipanion fields the command declares, without what
+ * every command inherits. A program takes `Flags<typeof XCommand.prototype>` (imported as a type, so loading the
+ * program never loads the command, nor the command the program), which is how each flag is declared exactly once.
+ */
+export type Flags<C extends BaseCommand> = Readonly<Omit<C, keyof BaseCommand>>
+
 const messageOf = (error: unknown): string =>
   typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
 
