@@ -3,7 +3,7 @@
 import { describe, it } from "node:test"
 import assert from "node:assert/strict"
 import { fileURLToPath } from "node:url"
-import { checkImports, collectSources, formatViolation, parseImports, type SourceFile } from "./support/Imports.ts"
+import { checkImports, collectSources, findCycles, formatViolation, parseImports, type SourceFile } from "./support/Imports.ts"
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 
@@ -14,6 +14,64 @@ describe("architecture", () => {
     if (violations.length > 0) {
       assert.fail(`${violations.length} layering violation(s) in ${files.length} files:\n  ${violations.join("\n  ")}`)
     }
+  })
+
+  it("project sources have no import cycles (static imports, types included; a lazy import() is no edge)", () => {
+    const cycles = findCycles(collectSources(ROOT))
+    if (cycles.length > 0) assert.fail(`${cycles.length} import cycle(s):\n  ${cycles.map((c) => c.join(" ↔ ")).join("\n  ")}`)
+  })
+
+  it("no project source file is over 350 lines", () => {
+    const long = collectSources(ROOT)
+      .map((f) => ({ path: f.path, lines: f.text.split("\n").length - (f.text.endsWith("\n") ? 1 : 0) }))
+      .filter((f) => f.lines > 350)
+    assert.deepEqual(long, [])
+  })
+
+  it("finds cycles through static value and type imports, not through a lazy import()", () => {
+    const files: ReadonlyArray<SourceFile> = [
+      { path: "engine/a.ts", text: `import { b } from "./b.ts"` },
+      { path: "engine/b.ts", text: `export { c } from "./sub/c.ts"` },
+      { path: "engine/sub/c.ts", text: `import type { A } from "../a.ts"` },
+      { path: "engine/t1.ts", text: `import { type T2 } from "./t2.ts"` },
+      { path: "engine/t2.ts", text: `type T1 = typeof import("./t1.ts")` },
+      { path: "cli/command.ts", text: `const p = await import("./command.program.ts")` },
+      { path: "cli/command.program.ts", text: `import type { Command } from "./command.ts"\nimport { type X } from "./command.ts"` },
+      { path: "cli/self.ts", text: `import "./self.ts"` },
+      { path: "cli/mixed.ts", text: `import { type A, b } from "./mixed2.ts"` },
+      { path: "cli/mixed2.ts", text: `import { a } from "./mixed.ts"` }
+    ]
+    assert.deepEqual(findCycles(files), [
+      ["cli/mixed.ts", "cli/mixed2.ts"],
+      ["cli/self.ts"],
+      ["engine/a.ts", "engine/b.ts", "engine/sub/c.ts"],
+      ["engine/t1.ts", "engine/t2.ts"]
+    ])
+  })
+
+  it("marks imports that type stripping erases", () => {
+    const text = [
+      `import type { A } from "./a.ts"`,
+      `import { type B, type C } from "./b.ts"`,
+      `import { type D, e } from "./d.ts"`,
+      `import F, { type G } from "./f.ts"`,
+      `export type { H } from "./h.ts"`,
+      `export { type I } from "./i.ts"`,
+      `export * from "./j.ts"`,
+      `type K = typeof import("./k.ts")`,
+      `import {} from "./l.ts"`
+    ].join("\n")
+    assert.deepEqual(parseImports("x.ts", text).map((r) => [r.specifier, r.erased]), [
+      ["./a.ts", true],
+      ["./b.ts", true],
+      ["./d.ts", false],
+      ["./f.ts", false],
+      ["./h.ts", true],
+      ["./i.ts", true],
+      ["./j.ts", false],
+      ["./k.ts", true],
+      ["./l.ts", false]
+    ])
   })
 
   it("parses every import form and nothing else", () => {
@@ -80,6 +138,9 @@ describe("architecture", () => {
       { path: "stacks/ok.ts", text: `import "../providers/kubernetes/ok.ts"\nimport "../cli/ok.ts"` },
       { path: "test/anything.test.ts", text: `import "../cli/ok.ts"\nimport "./support/run.ts"\nimport "kubernetes-models"` },
       { path: "bench/unchecked.ts", text: `import "../test/support/run.ts"` },
+      { path: "engine/buffers/open.ts", text: `import "./internal/x.ts"\nimport "./internal/deep/y.ts"` },
+      { path: "engine/buffers/internal/x.ts", text: `import "../open.ts"\nimport "./deep/y.ts"\nimport "../../plan/Plan.ts"` },
+      { path: "test/engine/internals.test.ts", text: `import "../../engine/buffers/internal/x.ts"` },
       // violations
       { path: "dsl/impure.ts", text: `import * as fs from "node:fs"\nimport { readFile } from "fs/promises"` },
       { path: "dsl/upward.ts", text: `import type { Engine } from "../engine/engine.ts"\nimport { parse } from "yaml"` },
@@ -88,7 +149,10 @@ describe("architecture", () => {
       { path: "providers/docker/bad.ts", text: `import type { K } from "../kubernetes/k.ts"\nimport "../../cli/main.ts"` },
       { path: "providers/kubernetes/bad.ts", text: `import { Pod } from "kubernetes-models/v1"\nimport "../docker/ok.ts"` },
       { path: "cli/bad.ts", text: `import { tempDir } from "../test/support/run.ts"` },
-      { path: "stacks/bad.ts", text: `type R = typeof import("../test/support/run.ts")\nimport "../../outside.ts"` }
+      { path: "stacks/bad.ts", text: `type R = typeof import("../test/support/run.ts")\nimport "../../outside.ts"` },
+      { path: "providers/docker/leak.ts", text: `import type { B } from "../../engine/buffers/internal/x.ts"` },
+      { path: "engine/runs/leak.ts", text: `import "../buffers/internal/x.ts"\nimport "../plan/internal/y.ts"` },
+      { path: "cli/leak.ts", text: `import "../providers/docker/internal/z.ts"` }
     ]
     const got = checkImports(files).map(formatViolation)
     assert.deepEqual(got, [
@@ -106,7 +170,11 @@ describe("architecture", () => {
       "providers/kubernetes/bad.ts:2: imports ../docker/ok.ts (providers/kubernetes/ may import only model/, dsl/, engine/, providers/kubernetes/ inside the project)",
       "cli/bad.ts:1: imports ../test/support/run.ts (only test/ may import test/)",
       "stacks/bad.ts:1: imports ../test/support/run.ts (only test/ may import test/)",
-      "stacks/bad.ts:2: imports ../../outside.ts (imports must stay inside the project)"
+      "stacks/bad.ts:2: imports ../../outside.ts (imports must stay inside the project)",
+      "providers/docker/leak.ts:1: imports ../../engine/buffers/internal/x.ts (engine/buffers/internal/ is private to engine/buffers/)",
+      "engine/runs/leak.ts:1: imports ../buffers/internal/x.ts (engine/buffers/internal/ is private to engine/buffers/)",
+      "engine/runs/leak.ts:2: imports ../plan/internal/y.ts (engine/plan/internal/ is private to engine/plan/)",
+      "cli/leak.ts:1: imports ../providers/docker/internal/z.ts (providers/docker/internal/ is private to providers/docker/)"
     ])
   })
 })

@@ -9,7 +9,7 @@ import { type BufferFilter, type BufferRecord, makeId } from "../store/BufferRec
 import * as BufferWriter from "./BufferWriter.ts"
 import { Store } from "../store/Store.ts"
 import { StoreError } from "../store/StoreError.ts"
-import type { ListBuffersOptions } from "../store/internal/BufferRows.ts"
+import type { ListBuffersOptions } from "../store/BufferRecord.ts"
 
 /**
  * Tyger's buffer API without its server: metadata in the Store, data in a BlobStore. Each method does what the

@@ -7,7 +7,7 @@ import * as RunDocument from "./RunDocumentFromPlan.ts"
 import { RunLogArchive } from "./RunLogArchive.ts"
 import { isTerminal, type RunRecord } from "../store/RunRecord.ts"
 import { Store } from "../store/Store.ts"
-import type { RunTransition } from "../store/internal/RunRows.ts"
+import type { RunTransition } from "../store/RunRecord.ts"
 
 /** How often a monitor proves it is alive, and how stale a heartbeat may get before the monitor counts as dead. */
 export const HEARTBEAT = Duration.seconds(2)

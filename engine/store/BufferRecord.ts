@@ -54,3 +54,17 @@ export const eTagOf = (
   const digest = createHash("sha256").update(JSON.stringify([id, softDeleted, expiresAt ?? null, sortedTags])).digest()
   return digest.readBigUInt64BE(0).toString()
 }
+
+export interface ListBuffersOptions extends BufferFilter {
+  readonly limit: number
+  /** Continuation: buffers created before this one (Tyger lists newest first). */
+  readonly after?: { readonly createdAt: number; readonly id: string }
+}
+
+export interface BufferUpdate {
+  readonly tags?: { readonly [key: string]: string }
+  /** Epoch ms; `null` clears the expiry, absent leaves it. */
+  readonly expiresAt?: number | null
+  /** The ETag the caller last saw (Tyger's `If-Match`). */
+  readonly ifMatch?: string
+}

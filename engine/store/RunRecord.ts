@@ -43,3 +43,12 @@ export interface RunFilter {
   readonly tags?: { readonly [key: string]: string }
   readonly statuses?: ReadonlyArray<Status>
 }
+
+/** A change of observed state; `undefined` fields stay as they are. */
+export interface RunTransition {
+  readonly status: Status
+  readonly statusReason?: string
+  readonly runningCount?: number
+  readonly startedAt?: number
+  readonly finishedAt?: number
+}

@@ -19,6 +19,8 @@ export interface ImportRef {
   readonly kind: ImportKind
   /** 1-based line of the specifier. */
   readonly line: number
+  /** Erased when type annotations are stripped (`import type`, `import { type A }`, `typeof import()`): no run-time edge. */
+  readonly erased: boolean
 }
 
 /** A source file, `path` relative to the project root with "/" separators (e.g. "engine/run.ts"). */
@@ -36,16 +38,27 @@ export interface SourceFile {
 export const parseImports = (fileName: string, text: string): ReadonlyArray<ImportRef> => {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS)
   const refs: Array<ImportRef> = []
-  const add = (node: ts.Node, kind: ImportKind): void => {
+  const add = (node: ts.Node, kind: ImportKind, erased = false): void => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-      refs.push({ specifier: node.text, kind, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1 })
+      const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1
+      refs.push({ specifier: node.text, kind, line, erased: erased || kind === "import-type" || kind === "type-import" })
     }
   }
+  // `import { type A, type B } from "x"` and `export { type A } from "x"` vanish when types are stripped, like
+  // `import type`; a side-effect import or any value binding keeps the edge.
+  const allTypes = (elements: ts.NodeArray<ts.ImportSpecifier | ts.ExportSpecifier>): boolean =>
+    elements.length > 0 && elements.every((e) => e.isTypeOnly)
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) {
-      add(node.moduleSpecifier, node.importClause?.isTypeOnly === true ? "import-type" : "import")
+      const clause = node.importClause
+      const bindings = clause?.namedBindings
+      const erased = clause !== undefined && clause.name === undefined && bindings !== undefined &&
+        ts.isNamedImports(bindings) && allTypes(bindings.elements)
+      add(node.moduleSpecifier, clause?.isTypeOnly === true ? "import-type" : "import", erased)
     } else if (ts.isExportDeclaration(node)) {
-      if (node.moduleSpecifier !== undefined) add(node.moduleSpecifier, "export-from")
+      const erased = node.isTypeOnly || (node.exportClause !== undefined && ts.isNamedExports(node.exportClause) &&
+        allTypes(node.exportClause.elements))
+      if (node.moduleSpecifier !== undefined) add(node.moduleSpecifier, "export-from", erased)
     } else if (ts.isImportEqualsDeclaration(node)) {
       if (ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression, "require")
     } else if (ts.isImportTypeNode(node)) {
@@ -143,6 +156,11 @@ const violationFor = (file: string, rule: LayerRule, ref: ImportRef): string | u
       return "imports must stay inside the project"
     }
     if (target.startsWith("test/") && !file.startsWith("test/")) return "only test/ may import test/"
+    const internal = target.lastIndexOf("/internal/")
+    if (internal >= 0) {
+      const owner = target.slice(0, internal + 1)
+      if (!file.startsWith(owner)) return `${owner}internal/ is private to ${owner}`
+    }
     if (rule.internal === "any") return undefined
     if (rule.internal.some((dir) => target.startsWith(dir))) return undefined
     return `${rule.dir} may import only ${describeList(rule.internal)} inside the project`
@@ -193,4 +211,59 @@ export const collectSources = (root: string, dirs: ReadonlyArray<string> = CHECK
     if (fs.existsSync(path.join(root, rel))) walk(rel)
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+}
+
+/** Where a relative specifier of `file` points inside the project (no extension guessing: imports name their file). */
+const resolveRelative = (file: string, spec: string): string | undefined =>
+  spec.startsWith("./") || spec.startsWith("../") ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)) : undefined
+
+/**
+ * Every import cycle among `files` through static imports, type-only ones included (a cycle of types is still two
+ * modules that cannot be read apart). A dynamic `import()` is no edge: it is how the CLI defers loading, and a
+ * command's program names its command's type while the command lazily imports the program. Each cycle is reported
+ * once, as the sorted files of one strongly connected component (Tarjan's algorithm).
+ */
+export const findCycles = (files: ReadonlyArray<SourceFile>): ReadonlyArray<ReadonlyArray<string>> => {
+  const known = new Set(files.map((f) => f.path))
+  const edges = new Map<string, ReadonlyArray<string>>()
+  for (const file of files) {
+    const targets = parseImports(file.path, file.text).flatMap((ref) => {
+      const target = ref.kind === "dynamic-import" ? undefined : resolveRelative(file.path, ref.specifier)
+      return target !== undefined && known.has(target) ? [target] : []
+    })
+    edges.set(file.path, targets)
+  }
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: Array<string> = []
+  const onStack = new Set<string>()
+  const cycles: Array<ReadonlyArray<string>> = []
+  let next = 0
+  const connect = (v: string): void => {
+    index.set(v, next)
+    low.set(v, next)
+    next++
+    stack.push(v)
+    onStack.add(v)
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        connect(w)
+        low.set(v, Math.min(low.get(v)!, low.get(w)!))
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!))
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: Array<string> = []
+      let w: string
+      do {
+        w = stack.pop()!
+        onStack.delete(w)
+        component.push(w)
+      } while (w !== v)
+      if (component.length > 1 || (edges.get(v) ?? []).includes(v)) cycles.push(component.sort())
+    }
+  }
+  for (const file of [...known].sort()) if (!index.has(file)) connect(file)
+  return cycles.sort((a, b) => (a[0]! < b[0]! ? -1 : 1))
 }

@@ -1,5 +1,5 @@
 import { DateTime, Effect } from "effect"
-import { type BufferFilter, type BufferRecord, eTagOf } from "../BufferRecord.ts"
+import { type BufferFilter, type BufferRecord, type BufferUpdate, eTagOf, type ListBuffersOptions } from "../BufferRecord.ts"
 import { StoreError } from "../StoreError.ts"
 import type { SqlConnection, SqlRow, SqlValue } from "./Sqlite.ts"
 
@@ -51,20 +51,6 @@ const filterSql = (filter: BufferFilter, params: Array<SqlValue>): string => {
     params.push(key, value)
   }
   return sql
-}
-
-export interface ListBuffersOptions extends BufferFilter {
-  readonly limit: number
-  /** Continuation: buffers created before this one (Tyger lists newest first). */
-  readonly after?: { readonly createdAt: number; readonly id: string }
-}
-
-export interface BufferUpdate {
-  readonly tags?: { readonly [key: string]: string }
-  /** Epoch ms; `null` clears the expiry, absent leaves it. */
-  readonly expiresAt?: number | null
-  /** The ETag the caller last saw (Tyger's `If-Match`). */
-  readonly ifMatch?: string
 }
 
 export const makeBufferMethods = (

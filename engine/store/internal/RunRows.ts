@@ -1,5 +1,5 @@
 import { DateTime, Effect } from "effect"
-import { eTagOf, isTerminal, type RunFilter, type RunRecord, type Status } from "../RunRecord.ts"
+import { eTagOf, isTerminal, type RunFilter, type RunRecord, type RunTransition, type Status } from "../RunRecord.ts"
 import { StoreError } from "../StoreError.ts"
 import type { SqlConnection, SqlRow, SqlValue } from "./Sqlite.ts"
 
@@ -42,15 +42,6 @@ const filterSql = (filter: RunFilter, params: Array<SqlValue>): string => {
     params.push(...filter.statuses)
   }
   return clauses.length === 0 ? "" : ` WHERE ${clauses.join(" AND ")}`
-}
-
-/** A change of observed state; `undefined` fields stay as they are. */
-export interface RunTransition {
-  readonly status: Status
-  readonly statusReason?: string
-  readonly runningCount?: number
-  readonly startedAt?: number
-  readonly finishedAt?: number
 }
 
 export const makeRunMethods = (
