@@ -9,6 +9,7 @@ import * as Host from "./internal/Host.ts"
 import * as LogFrames from "./internal/LogFrames.ts"
 import * as Ndjson from "./internal/Ndjson.ts"
 import * as Pull from "./internal/Pull.ts"
+import { type Filters, filtersParam, flag, id, pullQuery, timeParam } from "./internal/Query.ts"
 import * as Schemas from "./internal/Schemas.ts"
 import * as Transport from "./internal/Transport.ts"
 
@@ -29,6 +30,7 @@ export type {
   Version
 } from "./internal/Schemas.ts"
 export type { LogLine, LogStream } from "./internal/LogFrames.ts"
+export { type Filters, pullQuery, timeParam } from "./internal/Query.ts"
 
 /** `POST /containers/create` body. TTY, attach and stdin are always off (the client sets them). */
 export type ContainerSpec = Omit<
@@ -40,7 +42,6 @@ export type ContainerSpec = Omit<
 export const allGpus: Schemas.DeviceRequest = { Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }
 
 /** Docker's `filters` query: `{ label: ["tyger-run=1", "key"], name: ["x"] }`. */
-export type Filters = Readonly<Record<string, ReadonlyArray<string>>>
 
 export interface LogsOptions {
   /** Keep streaming until the container stops. @default false */
@@ -154,38 +155,6 @@ export class DockerClient extends Context.Service<DockerClient, {
       )
     )
   }
-}
-
-// Image names keep their slashes (`registry:5000/team/app:1`), as the docker CLI sends them.
-const id = (value: string): string => value.split("/").map(encodeURIComponent).join("/")
-const flag = (value: boolean): string => (value ? "1" : "0")
-const filtersParam = (filters: Filters | undefined): string | undefined =>
-  filters === undefined ? undefined : JSON.stringify(filters)
-
-/**
- * `since`/`until` as the engine reads them: unix `seconds.nanoseconds` (the logs endpoint of API 1.41 accepts nothing
- * else). RFC 3339 strings, such as a log line's timestamp, are converted without losing their nanoseconds.
- */
-export const timeParam = (value: Date | number | string | undefined): string | undefined => {
-  if (value === undefined) return undefined
-  if (typeof value === "string") {
-    const rfc3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/i.exec(value.trim())
-    if (rfc3339 === null) return value
-    const seconds = Date.parse(`${rfc3339[1]}${rfc3339[3]}`) / 1000
-    return Number.isNaN(seconds) ? value : `${seconds}.${(rfc3339[2] ?? "").padEnd(9, "0")}`
-  }
-  const ms = typeof value === "number" ? value * 1000 : value.getTime()
-  const seconds = Math.floor(ms / 1000)
-  return `${seconds}.${String(Math.round((ms - seconds * 1000) * 1e6)).padStart(9, "0")}`
-}
-
-/** `name[:tag]` or `name@digest` → the `fromImage` and `tag` query of a pull (tag "latest" by default). */
-export const pullQuery = (image: string): { readonly fromImage: string; readonly tag?: string } => {
-  if (image.includes("@")) return { fromImage: image }
-  const colon = image.lastIndexOf(":")
-  return colon > image.lastIndexOf("/")
-    ? { fromImage: image.slice(0, colon), tag: image.slice(colon + 1) }
-    : { fromImage: image, tag: "latest" }
 }
 
 const make = (endpoint: Host.Endpoint, requestTimeout: Duration.Input) =>
