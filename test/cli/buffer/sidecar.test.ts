@@ -23,7 +23,7 @@ import { azuriteOrSkip } from "../../support/Azurite.ts"
 import { tempDir } from "../../support/Run.ts"
 import { tyger } from "../Harness.ts"
 
-const repoRoot = fileURLToPath(new URL("../../", (import.meta as { readonly url: string }).url))
+const repoRoot = fileURLToPath(new URL("../../../", (import.meta as { readonly url: string }).url))
 const tygerBin = path.join(repoRoot, "bin", "tyger")
 const nodeBin = path.join(repoRoot, "node_modules", ".bin", "node")
 const MiB = 1024 * 1024
