@@ -13,7 +13,7 @@ import { quote, tygerArgv } from "../../support/Cli.ts"
 import { tempDir } from "../../support/Run.ts"
 
 const here = (import.meta as { readonly url: string }).url
-const root = fileURLToPath(new URL("../../", here))
+const root = fileURLToPath(new URL("../../../", here))
 
 interface Result {
   readonly code: number | null

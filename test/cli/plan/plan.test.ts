@@ -11,7 +11,7 @@ import { tyger } from "../Harness.ts"
 import * as fs from "node:fs"
 
 const here = (import.meta as { readonly url: string }).url
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, here))
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, here))
 
 const session = () => {
   const dataDir = Path.join(tempDir("tyger-plan-"), "data")
@@ -22,7 +22,7 @@ describe("tyger plan", () => {
   for (const name of goldenNames) {
     test(`the library's ${name} module prints its golden plan`, async () => {
       const run = session()
-      const module = fileURLToPath(new URL(`../../dsl/library/${name}.ts`, here))
+      const module = fileURLToPath(new URL(`../../../dsl/library/${name}.ts`, here))
       const result = await run("plan", module)
       assert.equal(result.stderr, "")
       assert.equal(result.code, 0)

@@ -16,7 +16,7 @@ import type { StoreError } from "../../../engine/store/StoreError.ts"
 
 // Deno's type checker, driven by this tsconfig, does not see @types/node's ImportMeta; every runtime sets `url`.
 const here = (import.meta as { readonly url: string }).url
-const repoRoot = fileURLToPath(new URL("../../", here))
+const repoRoot = fileURLToPath(new URL("../../../", here))
 const workerPath = fileURLToPath(new URL("./fixtures/store-worker.ts", here))
 
 const withDataDir = async <A>(body: (dataDir: string) => Promise<A>): Promise<A> => {
