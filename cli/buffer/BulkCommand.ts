@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 import type { BulkOperation } from "../../engine/buffers/Buffers.ts"
 
 /** How `delete`, `restore` and `purge` word their flags. */
@@ -25,22 +26,15 @@ export const bulkCommand = (operation: BulkOperation, wording: BulkWording) =>
     tags = Option.Array("--tag", {
       description: `${wording.verb} all ${wording.subject} matching tag. Can be specified multiple times.`
     })
-    excludeTags = Option.Array("--exclude-tag", {
-      description: "Exclude buffers with the given tag. Can be specified multiple times."
-    })
+    excludeTags = Options.excludeTags()
 
     positionals = Option.Rest({ name: "ID" })
 
     override async execute(): Promise<number> {
       const { bulk } = await import("./bulk.program.ts")
-      return this.runBufferProgram(bulk(operation, {
-        positionals: this.positionals,
-        tags: this.tags,
-        excludeTags: this.excludeTags,
-        all: this.all,
-        force: this.force,
-        stdin: this.context.stdin,
-        stderr: this.context.stderr
-      }))
+      return this.runBufferProgram(bulk(operation, this, this.context))
     }
   }
+
+/** What {@link bulkCommand} makes, for the program to take its flags. */
+export type BulkCommand = InstanceType<ReturnType<typeof bulkCommand>>

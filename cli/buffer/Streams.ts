@@ -5,6 +5,7 @@ import * as Path from "node:path"
 import type { Readable, Writable } from "node:stream"
 import * as BufferReader from "../../engine/buffers/BufferReader.ts"
 import * as BufferWriter from "../../engine/buffers/BufferWriter.ts"
+import { fatal } from "../output/Fatal.ts"
 import { errnoOf, pathError } from "../output/GoErrors.ts"
 
 /**
@@ -172,3 +173,23 @@ export const openFile = (cwd: string, file: string, mode: "read" | "write") =>
     }),
     (handle) => Effect.promise(() => handle.close().catch(() => undefined))
   )
+
+const given = (file: string | undefined): file is string => file !== undefined && file !== ""
+
+/** `-o, --output` of `buffer read|gen`: the file (opened for the length of the scope), else `stdout`. */
+export const outputSink = (cwd: string, file: string | undefined, stdout: Writable) =>
+  given(file)
+    ? openFile(cwd, file, "write").pipe(
+      Effect.catch((error) => fatal("Unable to open output file for writing", error)),
+      Effect.map((handle): BufferReader.ByteSink => BufferReader.toFd(handle.fd))
+    )
+    : Effect.succeed(sinkOf(stdout))
+
+/** `-i, --input` of `buffer write`: the file (opened for the length of the scope), else `stdin`. */
+export const inputSource = (cwd: string, file: string | undefined, stdin: Readable) =>
+  given(file)
+    ? openFile(cwd, file, "read").pipe(
+      Effect.catch((error) => fatal("Unable to open input file for reading", error)),
+      Effect.map((handle): BufferWriter.ByteSource => BufferWriter.fromFd(handle.fd))
+    )
+    : sourceOf(stdin)

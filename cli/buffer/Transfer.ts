@@ -2,9 +2,12 @@ import { Effect, Schema } from "effect"
 import type { Access } from "../../engine/buffers/BlobStore.ts"
 import { Buffers } from "../../engine/buffers/Buffers.ts"
 import type { Writable } from "node:stream"
+import type { Flags } from "../BaseCommand.ts"
+import { CliIo } from "../CliIo.ts"
 import { fatal, LoggedFatal } from "../output/Fatal.ts"
 import * as Progress from "../output/Progress.ts"
-import { intFlag } from "./BufferFlags.ts"
+import { exactlyOne, intFlag, sweep } from "./BufferFlags.ts"
+import type { BufferReadCommand } from "./read.ts"
 import { accessTtlSeconds } from "./access.program.ts"
 import { isBrokenPipe } from "./Streams.ts"
 import { interrupted } from "./Signals.ts"
@@ -24,17 +27,17 @@ export const errorText = (error: unknown): string => {
 }
 
 /** `-p, --dop`, parsed with the other flags (before the arguments are checked). */
-export const dopFlag = (value: string | undefined, fallback: number) => intFlag("dop", "p", value, fallback)
+const dopFlag = (value: string | undefined, fallback: number) => intFlag("dop", "p", value, fallback)
 
 /** Tyger's first check once the command runs, with a fatal log line. */
-export const checkDop = (dop: number) =>
+const checkDop = (dop: number) =>
   dop < 1 ? fatal("the degree of parallelism (dop) must be at least 1") : Effect.void
 
 /**
  * Resolves `{ BUFFER_ID | BUFFER_SAS_URL | FILE_WITH_SAS_URL }` and opens its container; `--access-ttl` is only
  * meaningful for a buffer id. Failures are Tyger's `Unable to access buffer`.
  */
-export const openTarget = Effect.fnUntraced(function*(
+const openTarget = Effect.fnUntraced(function*(
   argument: string,
   access: Access,
   accessTtl: string | undefined,
@@ -51,6 +54,24 @@ export const openTarget = Effect.fnUntraced(function*(
   return yield* buffers.open(target, access).pipe(
     Effect.catch((error) => fatal("Unable to access buffer", errorText(error)))
   )
+})
+
+/**
+ * What `buffer read` and `buffer write` do before their own flags, in Tyger's order: `--dop` parsed, the one
+ * argument, `--dop` checked, then the target resolved and opened for `access`.
+ */
+export const openTransfer = Effect.fnUntraced(function*(
+  flags: Pick<Flags<BufferReadCommand>, "positionals" | "dop" | "accessTtl">,
+  access: Access,
+  defaultDop: number
+) {
+  const dop = yield* dopFlag(flags.dop, defaultDop)
+  const argument = yield* exactlyOne(flags.positionals)
+  yield* checkDop(dop)
+  yield* sweep
+  const { cwd } = yield* CliIo
+  const container = yield* openTarget(argument, access, flags.accessTtl, cwd)
+  return { dop, container, cwd }
 })
 
 /** Go's `context.Canceled`, what Tyger's transfers fail with after Ctrl-C. */

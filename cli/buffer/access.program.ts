@@ -2,13 +2,9 @@ import { Duration, Effect, Result } from "effect"
 import { Buffers } from "../../engine/buffers/Buffers.ts"
 import { CliIo } from "../CliIo.ts"
 import { fatal } from "../output/Fatal.ts"
+import type { Flags } from "../BaseCommand.ts"
+import type { BufferAccessCommand } from "./access.ts"
 import { exactlyOneArg, parseTtl, sweep } from "./BufferFlags.ts"
-
-export interface AccessInput {
-  readonly positionals: ReadonlyArray<string>
-  readonly write: boolean
-  readonly accessTtl: string | undefined
-}
 
 /** `--access-ttl` (hidden): Tyger logs a fatal error for a malformed value. Seconds, or undefined for the default. */
 export const accessTtlSeconds = (value: string | undefined) => {
@@ -20,12 +16,12 @@ export const accessTtlSeconds = (value: string | undefined) => {
 }
 
 /** `tyger buffer access ID [-w] [--access-ttl D.HH:MM:SS]`: prints a URL granting read (or write) access. */
-export const access = Effect.fn("buffer.access")(function*(input: AccessInput) {
-  const id = yield* exactlyOneArg("buffer ID", input.positionals)
-  const ttl = yield* accessTtlSeconds(input.accessTtl)
+export const access = Effect.fn("buffer.access")(function*(flags: Flags<BufferAccessCommand>) {
+  const id = yield* exactlyOneArg("buffer ID", flags.positionals)
+  const ttl = yield* accessTtlSeconds(flags.accessTtl)
   yield* sweep
   const buffers = yield* Buffers
-  const url = yield* buffers.access(id, input.write, ttl)
+  const url = yield* buffers.access(id, flags.write, ttl)
   const io = yield* CliIo
   yield* io.out(`${url}\n`)
 })

@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 
 export class BufferAccessCommand extends BaseCommand {
   static override paths = [["buffer", "access"], ["buffers", "access"]]
@@ -14,12 +15,12 @@ export class BufferAccessCommand extends BaseCommand {
   write = Option.Boolean("-w,--write", false, {
     description: "Request write access instead of read-only access to the buffer."
   })
-  accessTtl = Option.String("--access-ttl", { hidden: true })
+  accessTtl = Options.accessTtl()
 
   positionals = Option.Rest({ name: "BUFFER_ID" })
 
   override async execute(): Promise<number> {
     const { access } = await import("./access.program.ts")
-    return this.runBufferProgram(access({ positionals: this.positionals, write: this.write, accessTtl: this.accessTtl }))
+    return this.runBufferProgram(access(this))
   }
 }

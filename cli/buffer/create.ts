@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 
 export class BufferCreateCommand extends BaseCommand {
   static override paths = [["buffer", "create"], ["buffers", "create"]]
@@ -18,9 +19,7 @@ export class BufferCreateCommand extends BaseCommand {
     description: "the location of the buffer. If not specified, the buffer is created in the default location."
   })
   tags = Option.Array("--tag", { description: "add a key-value tag to the buffer. Can be specified multiple times." })
-  ttl = Option.String("--ttl", {
-    description: "the time-to-live for the buffer. This adjusts the buffer's expiry time for deletion."
-  })
+  ttl = Options.ttl()
   fullResource = Option.Boolean("--full-resource", false, {
     description: "return the full buffer resource and not just the buffer ID"
   })
@@ -30,11 +29,6 @@ export class BufferCreateCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { create } = await import("./create.program.ts")
-    return this.runBufferProgram(create({
-      tags: this.tags,
-      ttl: this.ttl,
-      location: this.location,
-      fullResource: this.fullResource
-    }))
+    return this.runBufferProgram(create(this))
   }
 }

@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 
 export class BufferGenCommand extends BaseCommand {
   static override paths = [["buffer", "gen"], ["buffers", "gen"]]
@@ -14,14 +15,12 @@ export class BufferGenCommand extends BaseCommand {
     examples: [["Write 1 GiB of test data into a buffer", "$0 buffer gen 1G | $0 buffer write yf4sx2aqzitepjhmxjhanomn5e"]]
   })
 
-  output = Option.String("-o,--output", {
-    description: "The file write to. If not specified, data is written to standard out."
-  })
+  output = Options.output()
 
   positionals = Option.Rest({ name: "SIZE" })
 
   override async execute(): Promise<number> {
     const { gen } = await import("./gen.program.ts")
-    return this.runBufferProgram(gen({ positionals: this.positionals, output: this.output, stdout: this.context.stdout }))
+    return this.runBufferProgram(gen(this, this.context))
   }
 }

@@ -2,24 +2,18 @@ import { Effect } from "effect"
 import { Buffers } from "../../engine/buffers/Buffers.ts"
 import * as BufferJson from "../output/BufferJson.ts"
 import { DEFAULT_LIMIT, pageSizeOf, printList, TRUNCATION_WARNING } from "../common/ListPages.ts"
+import type { Flags } from "../BaseCommand.ts"
 import { intFlag, sweep, tagsFlag } from "./BufferFlags.ts"
-
-export interface ListInput {
-  readonly tags: ReadonlyArray<string> | undefined
-  readonly excludeTags: ReadonlyArray<string> | undefined
-  /** `--limit`, as given. */
-  readonly limit: string | undefined
-  readonly softDeleted: boolean
-}
+import type { BufferListCommand } from "./list.ts"
 
 export { TRUNCATION_WARNING }
 
 /** `tyger buffer list`, newest first, paged as Tyger's server pages it (see printList). */
-export const list = Effect.fn("buffer.list")(function*(input: ListInput) {
-  const tags = yield* tagsFlag("tag", input.tags)
-  const excludeTags = yield* tagsFlag("exclude-tag", input.excludeTags)
-  const totalLimit = yield* intFlag("limit", "l", input.limit, DEFAULT_LIMIT)
-  const limitGiven = input.limit !== undefined
+export const list = Effect.fn("buffer.list")(function*(flags: Flags<BufferListCommand>) {
+  const tags = yield* tagsFlag("tag", flags.tags)
+  const excludeTags = yield* tagsFlag("exclude-tag", flags.excludeTags)
+  const totalLimit = yield* intFlag("limit", "l", flags.limit, DEFAULT_LIMIT)
+  const limitGiven = flags.limit !== undefined
   const pageSize = yield* pageSizeOf(totalLimit, limitGiven)
   yield* sweep
   const buffers = yield* Buffers
@@ -28,7 +22,7 @@ export const list = Effect.fn("buffer.list")(function*(input: ListInput) {
     totalLimit,
     limitGiven,
     rows: (limit, after: { readonly createdAt: number; readonly id: string } | undefined) =>
-      buffers.list({ tags, excludeTags, softDeleted: input.softDeleted, limit, ...(after === undefined ? {} : { after }) }),
+      buffers.list({ tags, excludeTags, softDeleted: flags.softDeleted, limit, ...(after === undefined ? {} : { after }) }),
     cursorOf: (item) => ({ createdAt: item.createdAt, id: item.id }),
     renderArray: (items) => Effect.succeed(BufferJson.marshalListItem(items.map(BufferJson.toJson))),
     renderItem: (item) => Effect.succeed(BufferJson.marshalListItem(BufferJson.toJson(item)))

@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 
 export class BufferListCommand extends BaseCommand {
   static override paths = [["buffer", "list"], ["buffers", "list"]]
@@ -17,10 +18,8 @@ export class BufferListCommand extends BaseCommand {
   tags = Option.Array("--tag", {
     description: "Only include buffers with the given tag. Can be specified multiple times."
   })
-  excludeTags = Option.Array("--exclude-tag", {
-    description: "Exclude buffers with the given tag. Can be specified multiple times."
-  })
-  softDeleted = Option.Boolean("--soft-deleted", false, { description: "Only include soft-deleted buffers." })
+  excludeTags = Options.excludeTags()
+  softDeleted = Options.softDeleted()
   limit = Option.String("-l,--limit", { description: "The maximum number of buffers to list. Default 1000" })
 
   // cobra accepts (and ignores) extra arguments here.
@@ -28,11 +27,6 @@ export class BufferListCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { list } = await import("./list.program.ts")
-    return this.runBufferProgram(list({
-      tags: this.tags,
-      excludeTags: this.excludeTags,
-      limit: this.limit,
-      softDeleted: this.softDeleted
-    }))
+    return this.runBufferProgram(list(this))
   }
 }

@@ -1,5 +1,5 @@
-import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 
 export class BufferReadCommand extends BaseCommand {
   static override paths = [["buffer", "read"], ["buffers", "read"]]
@@ -14,23 +14,14 @@ export class BufferReadCommand extends BaseCommand {
     examples: [["Read a buffer into a file", "$0 buffer read yf4sx2aqzitepjhmxjhanomn5e -o data.bin"]]
   })
 
-  output = Option.String("-o,--output", {
-    description: "The file write to. If not specified, data is written to standard out."
-  })
-  dop = Option.String("-p,--dop", { description: "The degree of parallelism" })
-  accessTtl = Option.String("--access-ttl", { hidden: true })
+  output = Options.output()
+  dop = Options.dop()
+  accessTtl = Options.accessTtl()
 
-  positionals = Option.Rest({ name: "BUFFER_ID | BUFFER_SAS_URL | FILE_WITH_SAS_URL" })
+  positionals = Options.target()
 
   override async execute(): Promise<number> {
     const { read } = await import("./read.program.ts")
-    return this.runBufferProgram(read({
-      positionals: this.positionals,
-      output: this.output,
-      dop: this.dop,
-      accessTtl: this.accessTtl,
-      stdout: this.context.stdout,
-      stderr: this.context.stderr
-    }))
+    return this.runBufferProgram(read(this, this.context))
   }
 }

@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 
 export class BufferSetCommand extends BaseCommand {
   static override paths = [["buffer", "set"], ["buffers", "set"]]
@@ -22,22 +23,13 @@ export class BufferSetCommand extends BaseCommand {
     description: "add or update a key-value tag to the buffer. Can be specified multiple times."
   })
   eTag = Option.String("--etag", { description: "the ETag read ETag to guard against concurrent updates, " })
-  ttl = Option.String("--ttl", {
-    description: "the time-to-live for the buffer. This adjusts the buffer's expiry time for deletion."
-  })
-  softDeleted = Option.Boolean("--soft-deleted", false, { description: "Only include soft-deleted buffers." })
+  ttl = Options.ttl()
+  softDeleted = Options.softDeleted()
 
   positionals = Option.Rest({ name: "ID" })
 
   override async execute(): Promise<number> {
     const { set } = await import("./set.program.ts")
-    return this.runBufferProgram(set({
-      positionals: this.positionals,
-      tags: this.tags,
-      clearTags: this.clearTags,
-      eTag: this.eTag,
-      ttl: this.ttl,
-      softDeleted: this.softDeleted
-    }))
+    return this.runBufferProgram(set(this))
   }
 }

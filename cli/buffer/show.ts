@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 
 export class BufferShowCommand extends BaseCommand {
   static override paths = [["buffer", "show"], ["buffers", "show"]]
@@ -11,12 +12,12 @@ export class BufferShowCommand extends BaseCommand {
     examples: [["Show a buffer", "$0 buffer show yf4sx2aqzitepjhmxjhanomn5e"]]
   })
 
-  softDeleted = Option.Boolean("--soft-deleted", false, { description: "Only include soft-deleted buffers." })
+  softDeleted = Options.softDeleted()
 
   positionals = Option.Rest({ name: "BUFFER_ID" })
 
   override async execute(): Promise<number> {
     const { show } = await import("./show.program.ts")
-    return this.runBufferProgram(show({ positionals: this.positionals, softDeleted: this.softDeleted }))
+    return this.runBufferProgram(show(this))
   }
 }

@@ -4,22 +4,11 @@ import * as GoDuration from "../../model/GoDuration.ts"
 import * as BufferGen from "../../engine/buffers/BufferGen.ts"
 import { Buffers } from "../../engine/buffers/Buffers.ts"
 import * as BufferWriter from "../../engine/buffers/BufferWriter.ts"
-import { CliIo } from "../CliIo.ts"
+import type { Flags } from "../BaseCommand.ts"
 import { fatal } from "../output/Fatal.ts"
-import { exactlyOne, sweep } from "./BufferFlags.ts"
-import { openFile, sourceOf } from "./Streams.ts"
-import { checkDop, dopFlag, openTarget, transfer } from "./Transfer.ts"
-
-export interface WriteInput {
-  readonly positionals: ReadonlyArray<string>
-  readonly input: string | undefined
-  readonly dop: string | undefined
-  readonly blockSize: string | undefined
-  readonly flushInterval: string | undefined
-  readonly accessTtl: string | undefined
-  readonly stdin: Readable
-  readonly stderr: Writable
-}
+import { inputSource } from "./Streams.ts"
+import { openTransfer, transfer } from "./Transfer.ts"
+import type { BufferWriteCommand } from "./write.ts"
 
 /** Tyger's `--block-size`: a `B` is appended, then base-2 units (`4M` = 4 MiB). */
 const blockSizeOf = (value: string | undefined) => {
@@ -41,20 +30,14 @@ const flushIntervalOf = (value: string | undefined) => {
  * `tyger buffer write { ID | URL | FILE }`: stdin (or `-i FILE`) into an empty buffer, in Tyger's order of checks:
  * `--dop`, the target, the input file, `--block-size`, `--flush-interval`, then the data.
  */
-export const write = Effect.fn("buffer.write")(function*(input: WriteInput) {
-  const dop = yield* dopFlag(input.dop, BufferWriter.DEFAULT_DOP)
-  const argument = yield* exactlyOne(input.positionals)
-  yield* checkDop(dop)
-  yield* sweep
-  const io = yield* CliIo
-  const container = yield* openTarget(argument, "write", input.accessTtl, io.cwd)
-  const source = input.input === undefined || input.input === ""
-    ? yield* sourceOf(input.stdin)
-    : BufferWriter.fromFd((yield* openFile(io.cwd, input.input, "read").pipe(
-      Effect.catch((error) => fatal("Unable to open input file for reading", error))
-    )).fd)
-  const blockSize = yield* blockSizeOf(input.blockSize)
-  const flushInterval = yield* flushIntervalOf(input.flushInterval)
+export const write = Effect.fn("buffer.write")(function*(
+  flags: Flags<BufferWriteCommand>,
+  std: { readonly stdin: Readable; readonly stderr: Writable }
+) {
+  const { dop, container, cwd } = yield* openTransfer(flags, "write", BufferWriter.DEFAULT_DOP)
+  const source = yield* inputSource(cwd, flags.input, std.stdin)
+  const blockSize = yield* blockSizeOf(flags.blockSize)
+  const flushInterval = yield* flushIntervalOf(flags.flushInterval)
   const buffers = yield* Buffers
   yield* transfer(
     (onProgress) =>
@@ -64,7 +47,7 @@ export const write = Effect.fn("buffer.write")(function*(input: WriteInput) {
         onProgress,
         ...(blockSize === undefined ? {} : { blockSize })
       }),
-    input.stderr,
+    std.stderr,
     "written",
     "Failed to write buffer"
   )

@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as Options from "./BufferOptions.ts"
 
 export class BufferWriteCommand extends BaseCommand {
   static override paths = [["buffer", "write"], ["buffers", "write"]]
@@ -20,27 +21,18 @@ export class BufferWriteCommand extends BaseCommand {
   input = Option.String("-i,--input", {
     description: "The file to read from. If not specified, data is read from standard in."
   })
-  dop = Option.String("-p,--dop", { description: "The degree of parallelism" })
+  dop = Options.dop()
   blockSize = Option.String("-b,--block-size", { description: "Split the stream into blocks of this size." })
   flushInterval = Option.String("-f,--flush-interval", {
     description:
       "The longest time to wait before accumulated data is written to the remote service. Data will be flushed either when --block-size of data has been accumulated or when the specified interval has elapsed, whichever comes first. This is ignored if the input is a regular file. Set to 0 to disable."
   })
-  accessTtl = Option.String("--access-ttl", { hidden: true })
+  accessTtl = Options.accessTtl()
 
-  positionals = Option.Rest({ name: "BUFFER_ID | BUFFER_SAS_URL | FILE_WITH_SAS_URL" })
+  positionals = Options.target()
 
   override async execute(): Promise<number> {
     const { write } = await import("./write.program.ts")
-    return this.runBufferProgram(write({
-      positionals: this.positionals,
-      input: this.input,
-      dop: this.dop,
-      blockSize: this.blockSize,
-      flushInterval: this.flushInterval,
-      accessTtl: this.accessTtl,
-      stdin: this.context.stdin,
-      stderr: this.context.stderr
-    }))
+    return this.runBufferProgram(write(this, this.context))
   }
 }
