@@ -3,7 +3,7 @@ import { BaseCommand } from "../BaseCommand.ts"
 
 /**
  * `tyger buffer sidecar input|output|socket`: internal, the helper containers of a Kubernetes job pod (argv fixed in
- * providers/kubernetes/Contract.ts). No usage text, so it stays out of `tyger --help`, like Tyger's buffer-sidecar
+ * providers/kubernetes/Contract.ts; the runtime is providers/kubernetes/sidecar/). No usage text, so it stays out of `tyger --help`, like Tyger's buffer-sidecar
  * binary. Watching `main` through `--namespace/--pod/--container` needs `get` on pods for the pod's service account
  * (the Kubernetes manifests grant it: providers/kubernetes/SidecarAccess.ts).
  */

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import type { ByteSink } from "../../engine/buffers/BufferReader.ts"
 import { Buffers } from "../../engine/buffers/Buffers.ts"
+import type { Latch } from "../../engine/pipes/Latch.ts"
 import { tapOutput } from "../../engine/runs/RunTee.ts"
 import type { LocalFeed, ProviderError } from "../../engine/runs/Provider.ts"
 import { providerError } from "./DockerRunCreator.ts"
@@ -25,7 +26,7 @@ export interface InputPump {
   readonly parameter: string
   readonly bufferId: string
   readonly path: string
-  readonly gone: Fifo.Latch
+  readonly gone: Latch
   /** exec's bytes for this input, instead of reading the buffer back. */
   readonly feed: LocalFeed | undefined
 }
@@ -67,7 +68,7 @@ export interface OutputPump {
 }
 
 /** Opens the host end of an output pipe now (see Fifo.reader). */
-export const openOutput = (path: string, gone: Fifo.Latch, succeeded: Promise<boolean>) =>
+export const openOutput = (path: string, gone: Latch, succeeded: Promise<boolean>) =>
   Effect.try({
     try: () => Fifo.reader(path, gone, succeeded),
     catch: (cause) => providerError("Unknown", `opening the pipe ${path}: ${describe(cause)}`, cause)

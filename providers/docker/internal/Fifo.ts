@@ -18,6 +18,10 @@
 // open waits are handled through `gone`: once the program cannot open its ends any more, polling stops, and a
 // blocking open still waiting (the other end left between the poll and the open) is woken by opening and closing
 // the other end ourselves, repeatedly until it has returned.
+// The waiting, polling and waking are engine/pipes' (shared with the Kubernetes buffer sidecar); the Latch and mkfifo
+// are re-exported so that the Docker provider sees one module for its pipes.
+export { make } from "../../../engine/pipes/Fifo.ts"
+export { Latch } from "../../../engine/pipes/Latch.ts"
 export * from "./FifoShared.ts"
 export { type PipeReader, reader } from "./FifoReader.ts"
 export { type PipeWriter, writer } from "./FifoWriter.ts"

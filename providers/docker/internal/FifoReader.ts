@@ -1,4 +1,4 @@
-// The host end of an output pipe (see fifo.ts).
+// The host end of an output pipe (see Fifo.ts).
 import { Buffer } from "node:buffer"
 import * as Fs from "node:fs"
 import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
@@ -7,17 +7,17 @@ import type { Options as BlocksOptions } from "../../../engine/buffers/internal/
 import {
   closeQuietly,
   errno,
-  Latch,
   O_NONBLOCK,
   O_RDONLY,
   O_WRONLY,
   openAsync,
   pollDelay,
-  ProgramFailed,
   settle,
   sleep,
   unblockable
-} from "./FifoShared.ts"
+} from "../../../engine/pipes/Fifo.ts"
+import { Latch } from "../../../engine/pipes/Latch.ts"
+import { ProgramFailed } from "./FifoShared.ts"
 
 export interface PipeReader {
   /** Reads into `buffer`; 0 at the end, which comes only once the program succeeded (else ProgramFailed). */

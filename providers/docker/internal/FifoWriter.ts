@@ -1,20 +1,8 @@
-// The host end of an input pipe (see fifo.ts).
+// The host end of an input pipe (see Fifo.ts).
 import * as Fs from "node:fs"
-import {
-  closeQuietly,
-  type Ended,
-  errno,
-  type Latch,
-  O_NONBLOCK,
-  O_RDONLY,
-  O_WRONLY,
-  openAsync,
-  PipeEnded,
-  pollDelay,
-  settle,
-  sleep,
-  unblockable
-} from "./FifoShared.ts"
+import { closeQuietly, errno, O_RDONLY, O_WRONLY, openAsync, openWhenRead, settle, unblockable } from "../../../engine/pipes/Fifo.ts"
+import type { Latch } from "../../../engine/pipes/Latch.ts"
+import { type Ended, PipeEnded } from "./FifoShared.ts"
 
 /** The transfer descriptor of an input pipe: blocking writes off the event loop. */
 interface BlockingWriter {
@@ -83,16 +71,8 @@ export const writer = (path: string, gone: Latch): PipeWriter => {
   let inFlight: Promise<unknown> = Promise.resolve()
 
   const connect = async () => {
-    let probe: number | undefined
-    for (let attempt = 0; probe === undefined; attempt++) {
-      try {
-        probe = Fs.openSync(path, O_WRONLY | O_NONBLOCK)
-      } catch (error) {
-        if (errno(error) !== "ENXIO") throw error
-        if (gone.done) throw new PipeEnded((ended ??= "NeverOpened"), path)
-        await Promise.race([sleep(pollDelay(attempt)), gone.promise])
-      }
-    }
+    const probe = await openWhenRead(path, gone)
+    if (probe === undefined) throw new PipeEnded((ended ??= "NeverOpened"), path)
     try {
       return { probe, blocking: await unblockable(path, O_RDONLY, [gone], openWriter(path)) }
     } catch (error) {

@@ -33,13 +33,6 @@ const readAll = async (reader: Fifo.PipeReader): Promise<string> => {
 }
 
 describe("FIFO ends", () => {
-  test("mkfifo makes FIFOs any user can open", async () => {
-    const path = await fifo()
-    const stats = Fs.statSync(path)
-    assert.ok(stats.isFIFO())
-    assert.equal(stats.mode & 0o777, 0o666)
-  })
-
   test("input: the program reads everything, then end-of-file", async () => {
     const path = await fifo()
     const gone = new Fifo.Latch()

@@ -11,19 +11,20 @@ import * as path from "node:path"
 import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
-import * as AzureBlobStore from "../../../engine/buffers/AzureBlobStore.ts"
-import { BlobStore, BlobStoreError, type Container } from "../../../engine/buffers/BlobStore.ts"
-import * as BufferFormat from "../../../engine/buffers/BufferFormat.ts"
-import * as BufferGen from "../../../engine/buffers/BufferGen.ts"
-import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
-import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
-import * as LocalBlobStore from "../../../engine/buffers/LocalBlobStore.ts"
-import { containerTerminated, refreshing } from "../../../cli/buffer/sidecar.program.ts"
-import { azuriteOrSkip } from "../../support/Azurite.ts"
-import { tempDir } from "../../support/Run.ts"
-import { tyger } from "../Harness.ts"
+import * as AzureBlobStore from "../../../../engine/buffers/AzureBlobStore.ts"
+import { BlobStore, BlobStoreError, type Container } from "../../../../engine/buffers/BlobStore.ts"
+import * as BufferFormat from "../../../../engine/buffers/BufferFormat.ts"
+import * as BufferGen from "../../../../engine/buffers/BufferGen.ts"
+import * as BufferReader from "../../../../engine/buffers/BufferReader.ts"
+import * as BufferWriter from "../../../../engine/buffers/BufferWriter.ts"
+import * as LocalBlobStore from "../../../../engine/buffers/LocalBlobStore.ts"
+import { refreshing } from "../../../../providers/kubernetes/sidecar/AccessUrl.ts"
+import { containerTerminated } from "../../../../providers/kubernetes/sidecar/MainWatch.ts"
+import { tyger } from "../../../cli/Harness.ts"
+import { azuriteOrSkip } from "../../../support/Azurite.ts"
+import { tempDir } from "../../../support/Run.ts"
 
-const repoRoot = fileURLToPath(new URL("../../../", (import.meta as { readonly url: string }).url))
+const repoRoot = fileURLToPath(new URL("../../../../", (import.meta as { readonly url: string }).url))
 const tygerBin = path.join(repoRoot, "bin", "tyger")
 const nodeBin = path.join(repoRoot, "node_modules", ".bin", "node")
 const MiB = 1024 * 1024

@@ -1,0 +1,114 @@
+import { Clock, Duration, Effect, Semaphore } from "effect"
+import * as FsP from "node:fs/promises"
+import { BlobStoreError, type Container } from "../../../engine/buffers/BlobStore.ts"
+import * as LocalBlobStore from "../../../engine/buffers/LocalBlobStore.ts"
+import { UNBOUND_PREFIX } from "../Contract.ts"
+import { messageOf } from "./SidecarError.ts"
+
+/**
+ * The buffer a sidecar moves bytes to or from, from the access URL in `--url-file` (a key of the run's Secret,
+ * mounted in the pod): a placeholder until the run's buffers are bound, replaced by kubelet when it changes.
+ */
+
+/** While the file holds a placeholder, and while a refused URL is not replaced, it is re-read this often. */
+const REREAD = Duration.seconds(2)
+/** How long a refused (expired) URL may take to be replaced: kubelet refreshes Secret volumes within ~1-2 min. */
+const REFRESH_WAIT_MILLIS = 180_000
+
+const storeError = (reason: BlobStoreError["reason"], message: string) => new BlobStoreError({ reason, message })
+
+const readUrlFile = (file: string) =>
+  Effect.tryPromise({
+    try: () => FsP.readFile(file, "utf8"),
+    catch: (cause) => storeError("Io", `unable to read URL string from file ${file}: ${messageOf(cause)}`)
+  }).pipe(Effect.map((text) => text.trim()))
+
+export type Open = (url: string) => Effect.Effect<Container, BlobStoreError>
+
+/** file:// URLs are the local backend's (verified with the data directory's key); http(s) ones Azure SAS URLs. */
+export const opener = (dataDir: string | undefined): Open => {
+  let local: ReturnType<typeof LocalBlobStore.make> | undefined
+  return (url) => {
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase()
+    if (scheme === "file") {
+      if (dataDir === undefined) {
+        return Effect.fail(storeError("Io", "a file:// access URL needs its data directory (--data-dir or TYGER_TS_DATA_DIR)"))
+      }
+      return (local ??= LocalBlobStore.make({ dataDir })).fromUrl(url)
+    }
+    // Refusals that no refreshed URL can cure fail at once (reason Io); AuthenticationFailed waits for a new URL.
+    if (scheme !== "http" && scheme !== "https") return Effect.fail(storeError("Io", "Invalid access URL: not a file:// or http(s):// URL"))
+    if (!/[?&]sig=/.test(url)) {
+      return Effect.fail(storeError("Io", "Invalid access URL: it carries no SAS signature (sig); workload identity is not supported"))
+    }
+    // Loaded only here: the Azure SDK costs more start-up time than the rest of the CLI.
+    return Effect.flatMap(Effect.promise(() => import("../../../engine/buffers/AzureBlobStore.ts")), (Azure) => Azure.containerFromUrl(url))
+  }
+}
+
+const refusedUrl = (file: string, refused: BlobStoreError) =>
+  Effect.logWarning(`The access URL in ${file} was refused (${refused.message}); waiting for a new one`)
+
+/**
+ * The file's URL, opened: waits (without limit: the Job's deadline bounds it) while the file holds a placeholder, and
+ * for up to REFRESH_WAIT while it still holds `stale` or a URL the backend refuses.
+ */
+const openFromFile = (file: string, open: Open, stale: string | undefined) =>
+  Effect.gen(function*() {
+    const giveUp = (yield* Clock.currentTimeMillis) + REFRESH_WAIT_MILLIS
+    let avoid = stale
+    let waitingFor: string | undefined
+    let refused: BlobStoreError | undefined
+    for (;;) {
+      const url = yield* readUrlFile(file)
+      const placeholder = url.startsWith(UNBOUND_PREFIX)
+      if (placeholder || url === avoid) {
+        if (placeholder && waitingFor !== url) {
+          yield* Effect.logInfo(`Waiting for the access URL: ${file} holds '${(waitingFor = url)}'`)
+        }
+        if (!placeholder && (yield* Clock.currentTimeMillis) > giveUp) return yield* refused ?? storeError("AuthenticationFailed", "")
+        yield* Effect.sleep(REREAD)
+        continue
+      }
+      const opened = yield* Effect.result(open(url))
+      if (opened._tag === "Success") return { url, container: opened.success }
+      if (opened.failure.reason !== "AuthenticationFailed") return yield* opened.failure
+      yield* refusedUrl(file, (refused = opened.failure))
+      avoid = url
+    }
+  })
+
+/**
+ * A container that re-reads the URL file when the backend refuses the URL (an expired SAS: Kubernetes refreshes the
+ * mounted Secret, as Tyger's server renews it at 70 % of its lifetime) and retries the operation with the new one.
+ * Concurrent operations refused together share one refresh.
+ */
+export const refreshing = (file: string, open: Open) =>
+  Effect.gen(function*() {
+    let state = { ...(yield* openFromFile(file, open, undefined)), generation: 0 }
+    const lock = yield* Semaphore.make(1)
+    const refresh = (seen: number, refused: BlobStoreError) =>
+      lock.withPermits(1)(Effect.suspend(() =>
+        state.generation !== seen ? Effect.void : refusedUrl(file, refused).pipe(
+          Effect.andThen(openFromFile(file, open, state.url)),
+          Effect.map((next) => void (state = { ...next, generation: seen + 1 }))
+        )
+      ))
+    const retried = <A>(use: (container: Container) => Effect.Effect<A, BlobStoreError>) =>
+      Effect.gen(function*() {
+        for (let attempt = 0;; attempt++) {
+          const { container, generation } = state
+          const result = yield* Effect.result(use(container))
+          if (result._tag === "Success") return result.success
+          if (result.failure.reason !== "AuthenticationFailed" || attempt >= 5) return yield* result.failure
+          yield* refresh(generation, result.failure)
+        }
+      })
+    return {
+      id: state.container.id,
+      write: state.container.write,
+      putBlob: (path, body, options) => retried((c) => c.putBlob(path, body, options)),
+      getBlob: (path) => retried((c) => c.getBlob(path)),
+      headBlob: (path) => retried((c) => c.headBlob(path))
+    } satisfies Container
+  })
