@@ -10,7 +10,7 @@ import { tempDir } from "../../support/Run.ts"
 import { type CliResult, tyger } from "../Harness.ts"
 
 const here = (import.meta as { readonly url: string }).url
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, here))
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, here))
 
 const session = () => {
   const dataDir = Path.join(tempDir("tyger-cli-"), "data")
