@@ -2,7 +2,7 @@ import { Effect, Result } from "effect"
 import * as CodespecDocument from "../../model/CodespecDocument.ts"
 import * as CodespecValidation from "../../model/CodespecValidation.ts"
 import * as Quantity from "../../model/Quantity.ts"
-import { Store } from "../../engine/store/Store.ts"
+import { Codespecs } from "../../engine/codespecs/Codespecs.ts"
 import { CliError, invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Pflag from "../Pflag.ts"
@@ -178,12 +178,8 @@ export const create = Effect.fn("codespec.create")(function*(input: CreateInput)
     const reason = problems.some((p) => p.startsWith("InvalidInput: ")) ? "InvalidInput" : "InvalidArguments"
     return yield* new CliError({ reason, messages: problems })
   }
-  const store = yield* Store
-  const stored = yield* store.putCodespec(
-    name,
-    CodespecDocument.toJson(CodespecDocument.withoutSystemFields(spec)),
-    CodespecDocument.canonicalKey(spec)
-  )
+  const codespecs = yield* Codespecs
+  const stored = yield* codespecs.publish(name, spec)
   const io = yield* CliIo
-  yield* io.out(`${stored.codespec.version}\n`)
+  yield* io.out(`${stored.version}\n`)
 })

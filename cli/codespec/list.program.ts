@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { Store } from "../../engine/store/Store.ts"
+import { Codespecs } from "../../engine/codespecs/Codespecs.ts"
 import { invalidArguments } from "../CliError.ts"
 import { intFlag } from "../common/Args.ts"
 import * as CodespecJson from "./CodespecJson.ts"
@@ -22,14 +22,14 @@ export const list = Effect.fn("codespec.list")(function*(input: ListInput) {
   const limitGiven = input.limit !== undefined
   const pageSize = yield* pageSizeOf(totalLimit, limitGiven)
   const prefix = input.prefix === undefined || input.prefix === "" ? {} : { prefix: input.prefix }
-  const store = yield* Store
+  const codespecs = yield* Codespecs
   yield* printList({
     pageSize,
     totalLimit,
     limitGiven,
-    rows: (limit, after: string | undefined) => store.listCodespecs({ ...prefix, limit, ...(after === undefined ? {} : { after }) }),
+    rows: (limit, after: string | undefined) => codespecs.list({ ...prefix, limit, ...(after === undefined ? {} : { after }) }),
     cursorOf: (item) => item.name,
-    renderArray: (items) => Effect.map(Effect.forEach(items, CodespecJson.toJson), CodespecJson.marshal),
-    renderItem: (item) => Effect.map(CodespecJson.toJson(item), CodespecJson.marshal)
+    renderArray: (items) => Effect.succeed(CodespecJson.marshal(items.map(CodespecJson.toJson))),
+    renderItem: (item) => Effect.succeed(CodespecJson.marshal(CodespecJson.toJson(item)))
   })
 })

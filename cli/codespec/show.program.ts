@@ -1,7 +1,6 @@
 import { Effect } from "effect"
-import { Store } from "../../engine/store/Store.ts"
-import type { StoreError } from "../../engine/store/StoreError.ts"
-import { type CliError, invalidArguments, notFound } from "../CliError.ts"
+import { Codespecs } from "../../engine/codespecs/Codespecs.ts"
+import { invalidArguments, notFound } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Pflag from "../Pflag.ts"
 import { exactlyOneArg } from "../common/Args.ts"
@@ -18,11 +17,10 @@ export const show = Effect.fn("codespec.show")(function*(input: ShowInput) {
   const version = input.version === undefined ? undefined : Pflag.int(Pflag.flagLabel("version"), input.version)
   if (version !== undefined && !version.ok) return yield* invalidArguments(version.error)
   const name = yield* exactlyOneArg("codespec name", input.positionals)
-  const store = yield* Store
-  const stored = yield* store.getCodespec(name, version?.value).pipe(
-    Effect.catchTag("StoreError", (error: StoreError): Effect.Effect<never, StoreError | CliError> =>
-      error.reason === "NotFound" ? Effect.fail(notFound()) : Effect.fail(error))
+  const codespecs = yield* Codespecs
+  const stored = yield* codespecs.get(name, version?.value).pipe(
+    Effect.catchTag("CodespecNotFound", () => Effect.fail(notFound()))
   )
   const io = yield* CliIo
-  yield* io.out(CodespecJson.marshal(yield* CodespecJson.toJson(stored)) + "\n")
+  yield* io.out(CodespecJson.marshal(CodespecJson.toJson(stored)) + "\n")
 })
