@@ -1,22 +1,18 @@
 import { Effect } from "effect"
 import { Codespecs } from "../../engine/codespecs/Codespecs.ts"
+import type { Flags } from "../BaseCommand.ts"
 import { invalidArguments, notFound } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Pflag from "../Pflag.ts"
 import { exactlyOneArg } from "../common/Args.ts"
 import * as CodespecJson from "./CodespecJson.ts"
-
-export interface ShowInput {
-  readonly positionals: ReadonlyArray<string>
-  /** `--version`, as given. */
-  readonly version: string | undefined
-}
+import type { CodespecShowCommand } from "./show.ts"
 
 /** `tyger codespec show NAME [--version N]`: the latest (or given) version as Tyger prints it. */
-export const show = Effect.fn("codespec.show")(function*(input: ShowInput) {
-  const version = input.version === undefined ? undefined : Pflag.int(Pflag.flagLabel("version"), input.version)
+export const show = Effect.fn("codespec.show")(function*(flags: Flags<CodespecShowCommand>) {
+  const version = flags.version === undefined ? undefined : Pflag.int(Pflag.flagLabel("version"), flags.version)
   if (version !== undefined && !version.ok) return yield* invalidArguments(version.error)
-  const name = yield* exactlyOneArg("codespec name", input.positionals)
+  const name = yield* exactlyOneArg("codespec name", flags.positionals)
   const codespecs = yield* Codespecs
   const stored = yield* codespecs.get(name, version?.value).pipe(
     Effect.catchTag("CodespecNotFound", () => Effect.fail(notFound()))
