@@ -19,7 +19,8 @@ const decodeRow = Schema.decodeUnknownEffect(CodespecRow)
 
 const encodeSpec = (spec: CodespecDocument.Spec): string => JSON.stringify(CodespecDocument.toJson(spec))
 
-export const formatTimestamp = (iso: string): string =>
+// Tyger prints createdAt with Go's RFC3339Nano, which drops trailing fractional zeros (and a fraction of zero).
+const formatTimestamp = (iso: string): string =>
   iso.replace(/\.(\d*?)0*Z$/, (_match, digits: string) => (digits === "" ? "Z" : `.${digits}Z`))
 
 const selectColumns = "SELECT name, version, created_at, spec FROM codespecs"
