@@ -6,11 +6,11 @@ import * as GoDuration from "../model/GoDuration.ts"
 import { BlobStore } from "../engine/buffers/BlobStore.ts"
 import { Buffers } from "../engine/buffers/Buffers.ts"
 import type { CodespecCatalog } from "../engine/codespecs/CodespecCatalog.ts"
+import { Codespecs } from "../engine/codespecs/Codespecs.ts"
 import * as DataDir from "../engine/store/DataDir.ts"
 import * as LocalBlobStore from "../engine/buffers/LocalBlobStore.ts"
 import type { Runs } from "../engine/runs/Runs.ts"
 import { Store } from "../engine/store/Store.ts"
-import * as StoreCodespecCatalog from "../engine/codespecs/StoreCodespecCatalog.ts"
 import { CliError } from "./CliError.ts"
 import { CliIo } from "./CliIo.ts"
 import * as Logging from "./Logging.ts"
@@ -20,7 +20,7 @@ import * as Pflag from "./Pflag.ts"
  * The composition root of every command: configuration is read here once (flags, then the environment), turned into
  * layers, and the command's program runs on a ManagedRuntime built from them. Failures become `Error: ...` lines.
  */
-export type Services = NodeServices.NodeServices | Store | CodespecCatalog | CliIo
+export type Services = NodeServices.NodeServices | Store | Codespecs | CodespecCatalog | CliIo
 
 /** What `tyger buffer …` programs get on top: buffer metadata and data (see {@link runWithBuffers}). */
 export type BufferServices = Services | Buffers
@@ -90,7 +90,7 @@ const storeLayer = (config: Config): Layer.Layer<Store, unknown> =>
 const layer = (config: Config, environment: Environment, store: Layer.Layer<Store, unknown>) =>
   Layer.mergeAll(
     NodeServices.layer,
-    StoreCodespecCatalog.layer.pipe(Layer.provideMerge(store)),
+    Codespecs.layer.pipe(Layer.provideMerge(store)),
     Layer.succeed(CliIo, CliIo.of({
       cwd: environment.cwd,
       out: write(environment.stdout),

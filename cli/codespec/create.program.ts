@@ -2,36 +2,17 @@ import { Effect, Result } from "effect"
 import * as CodespecDocument from "../../model/CodespecDocument.ts"
 import * as CodespecValidation from "../../model/CodespecValidation.ts"
 import * as Quantity from "../../model/Quantity.ts"
-import { Store } from "../../engine/store/Store.ts"
+import { Codespecs } from "../../engine/codespecs/Codespecs.ts"
+import type { Flags } from "../BaseCommand.ts"
 import { CliError, invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Pflag from "../Pflag.ts"
 import { goList } from "../common/Args.ts"
+import type { CodespecCreateCommand } from "./create.ts"
 import * as SpecFile from "./SpecFile.ts"
 
-/** `tyger codespec create`: the flags as given; everything is parsed and checked here, as Tyger's RunE does. */
-export interface CreateInput {
-  /** Positional arguments, those after `--` included (cobra's `args`). */
-  readonly positionals: ReadonlyArray<string>
-  /** How many positionals came before `--`, or -1 without `--` (cobra's `ArgsLenAtDash`). */
-  readonly argsLenAtDash: number
-  readonly file: string | undefined
-  readonly image: string | undefined
-  readonly kind: string | undefined
-  readonly maxReplicas: string | undefined
-  readonly inputs: ReadonlyArray<string> | undefined
-  readonly outputs: ReadonlyArray<string> | undefined
-  readonly env: ReadonlyArray<string> | undefined
-  readonly endpoints: ReadonlyArray<string> | undefined
-  readonly command: boolean
-  readonly identity: string | undefined
-  readonly cpuRequest: string | undefined
-  readonly memoryRequest: string | undefined
-  readonly cpuLimit: string | undefined
-  readonly memoryLimit: string | undefined
-  readonly gpu: string | undefined
-  readonly shm: string | undefined
-}
+/** `tyger codespec create`'s flags as given; everything is parsed and checked here, as Tyger's RunE does. */
+type CreateFlags = Flags<CodespecCreateCommand>
 
 // Messages Tyger's CLI produces itself print bare; everything else is what its server would answer (400 InvalidInput).
 const CLIENT_MESSAGES: ReadonlySet<string> = new Set([
@@ -41,6 +22,7 @@ const CLIENT_MESSAGES: ReadonlySet<string> = new Set([
   CodespecValidation.WORKER_BUFFERS_MESSAGE
 ])
 
+/** The list and map flags, parsed as pflag parses them. */
 interface FlagValues {
   readonly inputs: ReadonlyArray<string> | undefined
   readonly outputs: ReadonlyArray<string> | undefined
@@ -54,21 +36,21 @@ const given = <A>(
 ): Pflag.Parsed<A | undefined> => (occurrences === undefined ? { ok: true, value: undefined } : parse(occurrences))
 
 // pflag rejects a malformed value while parsing the command line, before the command runs.
-const parseFlagValues = (input: CreateInput): Pflag.Parsed<FlagValues> => {
-  const inputs = given(input.inputs, (v) => Pflag.stringSlice(Pflag.flagLabel("input", "i"), v))
+const parseFlagValues = (flags: CreateFlags): Pflag.Parsed<FlagValues> => {
+  const inputs = given(flags.inputs, (v) => Pflag.stringSlice(Pflag.flagLabel("input", "i"), v))
   if (!inputs.ok) return inputs
-  const outputs = given(input.outputs, (v) => Pflag.stringSlice(Pflag.flagLabel("output", "o"), v))
+  const outputs = given(flags.outputs, (v) => Pflag.stringSlice(Pflag.flagLabel("output", "o"), v))
   if (!outputs.ok) return outputs
-  const env = given(input.env, (v) => Pflag.stringToString(Pflag.flagLabel("env", "e"), v))
+  const env = given(flags.env, (v) => Pflag.stringToString(Pflag.flagLabel("env", "e"), v))
   if (!env.ok) return env
-  const endpoints = given(input.endpoints, (v) => Pflag.stringToInt(Pflag.flagLabel("endpoint"), v))
+  const endpoints = given(flags.endpoints, (v) => Pflag.stringToInt(Pflag.flagLabel("endpoint"), v))
   if (!endpoints.ok) return endpoints
   return { ok: true, value: { inputs: inputs.value, outputs: outputs.value, env: env.value, endpoints: endpoints.value } }
 }
 
 /** The codespec name and the container arguments, with Tyger's positional-argument rules. */
-const positionalsOf = Effect.fnUntraced(function*(input: CreateInput, spec: CodespecDocument.Spec, hasFile: boolean) {
-  const { positionals, argsLenAtDash } = input
+const positionalsOf = Effect.fnUntraced(function*(flags: CreateFlags, spec: CodespecDocument.Spec, hasFile: boolean) {
+  const { positionals, argsLenAtDash } = flags
   const nameGiven = positionals.length > 0 && argsLenAtDash !== 0
   let name: string
   if (hasFile) {
@@ -96,31 +78,31 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 /** Flags override the file only where given; resources merge field by field. */
 const overlay = (
   spec: CodespecDocument.Spec,
-  input: CreateInput,
-  flags: FlagValues,
+  flags: CreateFlags,
+  values: FlagValues,
   name: string,
   containerArgs: ReadonlyArray<string> | undefined
 ) => {
   const client: Array<string> = []
   const quantities: Array<string> = []
   const out: Mutable<CodespecDocument.Spec> = { ...spec, name }
-  if (input.image !== undefined) out.image = input.image
-  if (flags.inputs !== undefined) out.buffers = { ...out.buffers, inputs: flags.inputs }
-  if (flags.outputs !== undefined) out.buffers = { ...out.buffers, outputs: flags.outputs }
-  if (flags.env !== undefined) out.env = flags.env
-  if (input.identity !== undefined) out.identity = input.identity
-  if (flags.endpoints !== undefined) out.endpoints = flags.endpoints
-  if (input.maxReplicas !== undefined && input.maxReplicas !== "") {
-    const replicas = Pflag.atoi(input.maxReplicas)
+  if (flags.image !== undefined) out.image = flags.image
+  if (values.inputs !== undefined) out.buffers = { ...out.buffers, inputs: values.inputs }
+  if (values.outputs !== undefined) out.buffers = { ...out.buffers, outputs: values.outputs }
+  if (values.env !== undefined) out.env = values.env
+  if (flags.identity !== undefined) out.identity = flags.identity
+  if (values.endpoints !== undefined) out.endpoints = values.endpoints
+  if (flags.maxReplicas !== undefined && flags.maxReplicas !== "") {
+    const replicas = Pflag.atoi(flags.maxReplicas)
     if (replicas.ok) out.maxReplicas = replicas.value
-    else client.push(`max-replicas must be an integer, got ${input.maxReplicas}`)
+    else client.push(`max-replicas must be an integer, got ${flags.maxReplicas}`)
   }
   // The file's kind is taken as written; only the flag is lower-cased.
-  const kind = spec.kind !== undefined && spec.kind !== "" ? spec.kind : (input.kind ?? "job").toLowerCase()
+  const kind = spec.kind !== undefined && spec.kind !== "" ? spec.kind : (flags.kind ?? "job").toLowerCase()
   if (kind !== "job" && kind !== "worker") client.push(CodespecValidation.KIND_MESSAGE)
   out.kind = kind
   if (containerArgs !== undefined) {
-    if (input.command) out.command = containerArgs
+    if (flags.command) out.command = containerArgs
     else out.args = containerArgs
   }
   const quantity = (value: string | undefined, what: string): Quantity.Quantity | undefined => {
@@ -130,10 +112,10 @@ const overlay = (
     quantities.push(`${what} value is invalid: ${parsed.failure}`)
     return undefined
   }
-  const requests = { cpu: quantity(input.cpuRequest, "cpu request"), memory: quantity(input.memoryRequest, "memory request") }
-  const limits = { cpu: quantity(input.cpuLimit, "cpu limit"), memory: quantity(input.memoryLimit, "memory limit") }
-  const gpu = quantity(input.gpu, "gpu")
-  const shm = quantity(input.shm, "shm")
+  const requests = { cpu: quantity(flags.cpuRequest, "cpu request"), memory: quantity(flags.memoryRequest, "memory request") }
+  const limits = { cpu: quantity(flags.cpuLimit, "cpu limit"), memory: quantity(flags.memoryLimit, "memory limit") }
+  const gpu = quantity(flags.gpu, "gpu")
+  const shm = quantity(flags.shm, "shm")
   const resources: Mutable<CodespecDocument.Resources> = { ...out.resources }
   const mergeList = (list: CodespecDocument.Resources["requests"], patch: typeof requests) => ({
     ...list,
@@ -165,25 +147,21 @@ const problemsOf = (
   return [...new Set(lines)]
 }
 
-export const create = Effect.fn("codespec.create")(function*(input: CreateInput) {
-  const flags = parseFlagValues(input)
-  if (!flags.ok) return yield* invalidArguments(flags.error)
-  const hasFile = input.file !== undefined && input.file !== ""
-  const requested = input.positionals.length > 0 && input.argsLenAtDash !== 0 ? input.positionals[0] : undefined
-  const fileSpec: CodespecDocument.Spec = hasFile ? yield* SpecFile.load(input.file ?? "", requested) : {}
-  const { name, containerArgs } = yield* positionalsOf(input, fileSpec, hasFile)
-  const { spec, ...checks } = overlay(fileSpec, input, flags.value, name, containerArgs)
+export const create = Effect.fn("codespec.create")(function*(flags: CreateFlags) {
+  const values = parseFlagValues(flags)
+  if (!values.ok) return yield* invalidArguments(values.error)
+  const hasFile = flags.file !== undefined && flags.file !== ""
+  const requested = flags.positionals.length > 0 && flags.argsLenAtDash !== 0 ? flags.positionals[0] : undefined
+  const fileSpec: CodespecDocument.Spec = hasFile ? yield* SpecFile.load(flags.file ?? "", requested) : {}
+  const { name, containerArgs } = yield* positionalsOf(flags, fileSpec, hasFile)
+  const { spec, ...checks } = overlay(fileSpec, flags, values.value, name, containerArgs)
   const problems = problemsOf(spec, name, checks)
   if (problems.length > 0) {
     const reason = problems.some((p) => p.startsWith("InvalidInput: ")) ? "InvalidInput" : "InvalidArguments"
     return yield* new CliError({ reason, messages: problems })
   }
-  const store = yield* Store
-  const stored = yield* store.putCodespec(
-    name,
-    CodespecDocument.toJson(CodespecDocument.withoutSystemFields(spec)),
-    CodespecDocument.canonicalKey(spec)
-  )
+  const codespecs = yield* Codespecs
+  const stored = yield* codespecs.publish(name, spec)
   const io = yield* CliIo
-  yield* io.out(`${stored.codespec.version}\n`)
+  yield* io.out(`${stored.version}\n`)
 })

@@ -55,8 +55,11 @@ export class CodespecCreateCommand extends BaseCommand {
 
   positionals = Option.Rest({ name: "NAME -- [COMMAND] [args...]" })
 
-  /** cobra's `ArgsLenAtDash`: clipanion drops `--`, so its position is recovered from the parsed arguments. */
-  private argsLenAtDash(): number {
+  /**
+   * How many positionals came before `--`, or -1 without `--` (cobra's `ArgsLenAtDash`): clipanion drops `--`, so its
+   * position is recovered from the parsed arguments. A getter, so the program reads it with the flags.
+   */
+  get argsLenAtDash(): number {
     const argv = this.context.argv ?? []
     const dash = argv.indexOf("--")
     return dash < 0 ? -1 : this.positionals.length - (argv.length - dash - 1)
@@ -64,25 +67,6 @@ export class CodespecCreateCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { create } = await import("./create.program.ts")
-    return this.runProgram(create({
-      positionals: this.positionals,
-      argsLenAtDash: this.argsLenAtDash(),
-      file: this.file,
-      image: this.image,
-      kind: this.kind,
-      maxReplicas: this.maxReplicas,
-      inputs: this.inputs,
-      outputs: this.outputs,
-      env: this.env,
-      endpoints: this.endpoints,
-      command: this.command,
-      identity: this.identity,
-      cpuRequest: this.cpuRequest,
-      memoryRequest: this.memoryRequest,
-      cpuLimit: this.cpuLimit,
-      memoryLimit: this.memoryLimit,
-      gpu: this.gpu,
-      shm: this.shm
-    }))
+    return this.runProgram(create(this))
   }
 }

@@ -21,6 +21,6 @@ export class CodespecListCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { list } = await import("./list.program.ts")
-    return this.runProgram(list({ positionals: this.positionals, prefix: this.prefix, limit: this.limit }))
+    return this.runProgram(list(this))
   }
 }

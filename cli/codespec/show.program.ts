@@ -1,28 +1,22 @@
 import { Effect } from "effect"
-import { Store } from "../../engine/store/Store.ts"
-import type { StoreError } from "../../engine/store/StoreError.ts"
-import { type CliError, invalidArguments, notFound } from "../CliError.ts"
+import { Codespecs } from "../../engine/codespecs/Codespecs.ts"
+import type { Flags } from "../BaseCommand.ts"
+import { invalidArguments, notFound } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Pflag from "../Pflag.ts"
 import { exactlyOneArg } from "../common/Args.ts"
 import * as CodespecJson from "./CodespecJson.ts"
-
-export interface ShowInput {
-  readonly positionals: ReadonlyArray<string>
-  /** `--version`, as given. */
-  readonly version: string | undefined
-}
+import type { CodespecShowCommand } from "./show.ts"
 
 /** `tyger codespec show NAME [--version N]`: the latest (or given) version as Tyger prints it. */
-export const show = Effect.fn("codespec.show")(function*(input: ShowInput) {
-  const version = input.version === undefined ? undefined : Pflag.int(Pflag.flagLabel("version"), input.version)
+export const show = Effect.fn("codespec.show")(function*(flags: Flags<CodespecShowCommand>) {
+  const version = flags.version === undefined ? undefined : Pflag.int(Pflag.flagLabel("version"), flags.version)
   if (version !== undefined && !version.ok) return yield* invalidArguments(version.error)
-  const name = yield* exactlyOneArg("codespec name", input.positionals)
-  const store = yield* Store
-  const stored = yield* store.getCodespec(name, version?.value).pipe(
-    Effect.catchTag("StoreError", (error: StoreError): Effect.Effect<never, StoreError | CliError> =>
-      error.reason === "NotFound" ? Effect.fail(notFound()) : Effect.fail(error))
+  const name = yield* exactlyOneArg("codespec name", flags.positionals)
+  const codespecs = yield* Codespecs
+  const stored = yield* codespecs.get(name, version?.value).pipe(
+    Effect.catchTag("CodespecNotFound", () => Effect.fail(notFound()))
   )
   const io = yield* CliIo
-  yield* io.out(CodespecJson.marshal(yield* CodespecJson.toJson(stored)) + "\n")
+  yield* io.out(CodespecJson.marshal(CodespecJson.toJson(stored)) + "\n")
 })

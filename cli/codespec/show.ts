@@ -20,6 +20,6 @@ export class CodespecShowCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { show } = await import("./show.program.ts")
-    return this.runProgram(show({ positionals: this.positionals, version: this.version }))
+    return this.runProgram(show(this))
   }
 }

@@ -1,7 +1,7 @@
 import { Context, Effect, Schema } from "effect"
-import type * as CodespecDocument from "../../model/CodespecDocument.ts"
+import type { CodespecRecord } from "../store/CodespecRecord.ts"
 
-/** Resolves named codespec references (`name`, `name/versions/N`) for `compile`; the Store provides one. */
+/** A named codespec, or the version asked for, that does not exist; the message is Tyger's server's. */
 export class CodespecNotFound extends Schema.TaggedError<CodespecNotFound>()("CodespecNotFound", {
   name: Schema.String,
   version: Schema.optionalKey(Schema.Int),
@@ -14,13 +14,10 @@ export class CodespecNotFound extends Schema.TaggedError<CodespecNotFound>()("Co
   }
 }
 
-export interface Resolved {
-  readonly name: string
-  readonly version: number
-  readonly createdAt: string
-  readonly spec: CodespecDocument.Spec
-}
+/** A resolved reference: the stored codespec version it names. */
+export type Resolved = CodespecRecord
 
+/** Resolves named codespec references (`name`, `name/versions/N`) for `compile`; `Codespecs.layer` provides one. */
 export class CodespecCatalog extends Context.Service<CodespecCatalog, {
   readonly resolve: (name: string, version: number | undefined) => Effect.Effect<Resolved, CodespecNotFound>
 }>()("tyger-ts/engine/CodespecCatalog") {}

@@ -1,6 +1,5 @@
 // Creating a run, shared by `Runs.create` (which then launches a monitor) and `Runs.exec` (which hosts it).
 import { Effect, Result, Schema } from "effect"
-import * as CodespecDocument from "../../../model/CodespecDocument.ts"
 import type * as Run from "../../../dsl/Run.ts"
 import * as TimeSpan from "../../../model/TimeSpan.ts"
 import * as Workflow from "../../../dsl/Workflow.ts"
@@ -10,7 +9,7 @@ import * as Plan from "../../plan/Plan.ts"
 import { Provider } from "../Provider.ts"
 import * as RunDocument from "../RunDocumentFromPlan.ts"
 import { Store } from "../../store/Store.ts"
-import * as StoreCodespecCatalog from "../../codespecs/StoreCodespecCatalog.ts"
+import { Codespecs } from "../../codespecs/Codespecs.ts"
 
 /** Why a run could not be created or found, with Tyger's messages where Tyger has them. */
 export class RunsError extends Schema.TaggedError<RunsError>()("RunsError", {
@@ -26,15 +25,22 @@ export interface CreateOptions {
 
 const DEFAULT_RUN_NAME = "run"
 
-/** Named DSL codespecs are published to the store as `codespec create` would; stored ones keep their version. */
+/**
+ * Runs needs only the Store: the Codespecs service over it costs nothing to build, so it is provided here, where runs
+ * are planned and recorded, rather than added to what every composition of Runs must give.
+ */
+const withCodespecs = Effect.provide(Codespecs.layer)
+
+/** Named DSL codespecs are published as `codespec create` would; stored ones keep their version. */
 const publishCodespecs = Effect.fnUntraced(function*(plan: Plan.Plan) {
-  const store = yield* Store
+  const codespecs = yield* Codespecs
   const origins = new Map<string, RunDocument.CodespecOrigin>()
   for (const codespec of plan.codespecs) {
     if (codespec.name === undefined) continue
     const stored = codespec.version === undefined
-      ? (yield* store.putCodespec(codespec.name, CodespecDocument.toJson(codespec.spec), CodespecDocument.canonicalKey(codespec.spec))).codespec
-      : yield* store.getCodespec(codespec.name, codespec.version)
+      ? yield* codespecs.publish(codespec.name, codespec.spec)
+      // Compile has just resolved this version, and versions are never deleted: its absence would be a defect.
+      : yield* codespecs.get(codespec.name, codespec.version).pipe(Effect.catchTag("CodespecNotFound", (e) => Effect.die(e)))
     origins.set(codespec.id, { name: stored.name, version: stored.version, createdAt: stored.createdAt })
   }
   return origins
@@ -78,11 +84,9 @@ const bindBuffers = Effect.fnUntraced(function*(plan: Plan.Plan, run: Plan.Run) 
 /** One run compiled against the provider's capabilities, its named codespecs resolved from the store. */
 export const plan = Effect.fn("Runs.plan")(function*(run: Run.Any) {
   const provider = yield* Provider
-  const store = yield* Store
   const workflow = Workflow.make({ runs: { [run.name ?? DEFAULT_RUN_NAME]: run } })
   const compiled = yield* Compile.compile(workflow, { capabilities: provider.capabilities, provider: provider.name }).pipe(
-    Effect.provide(StoreCodespecCatalog.layer),
-    Effect.provideService(Store, store)
+    withCodespecs
   )
   return { plan: compiled, run: compiled.runs[0]! }
 })
@@ -98,7 +102,7 @@ export const createRecord = Effect.fn("Runs.createRecord")(function*(
   const provider = yield* Provider
   const store = yield* Store
   yield* provider.prepare({ plan: planned.plan, run: planned.run, pull: options.pull ?? false }, options.onProgress ?? (() => Effect.void))
-  const origins = yield* publishCodespecs(planned.plan)
+  const origins = yield* withCodespecs(publishCodespecs(planned.plan))
   const buffers = yield* bindBuffers(planned.plan, planned.run)
   return yield* store.createRun({
     tags: planned.run.tags,

@@ -2,9 +2,9 @@ import assert from "node:assert/strict"
 import * as Path from "node:path"
 import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { TRUNCATION_WARNING } from "../../../cli/codespec/list.program.ts"
-import * as CodespecDocument from "../../../model/CodespecDocument.ts"
+import { Codespecs } from "../../../engine/codespecs/Codespecs.ts"
 import { Store } from "../../../engine/store/Store.ts"
 import { tempDir } from "../../support/Run.ts"
 import { type CliResult, tyger } from "../Harness.ts"
@@ -243,9 +243,9 @@ const putMany = (dataDir: string, names: ReadonlyArray<string>) => {
   const spec = { kind: "job", image: "busybox" }
   return Effect.runPromise(
     Effect.gen(function*() {
-      const store = yield* Store
-      yield* Effect.forEach(names, (name) => store.putCodespec(name, spec, CodespecDocument.canonicalKey(spec)), { discard: true })
-    }).pipe(Effect.provide(Store.layer({ dataDir })))
+      const codespecs = yield* Codespecs
+      yield* Effect.forEach(names, (name) => codespecs.publish(name, spec), { discard: true })
+    }).pipe(Effect.provide(Codespecs.layer.pipe(Layer.provide(Store.layer({ dataDir })))))
   )
 }
 

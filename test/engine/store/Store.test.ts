@@ -31,9 +31,6 @@ const withDataDir = async <A>(body: (dataDir: string) => Promise<A>): Promise<A>
 const runStore = <A, E>(dataDir: string, effect: Effect.Effect<A, E, Store>): Promise<A> =>
   Effect.runPromise(effect.pipe(Effect.provide(Store.layer({ dataDir }))))
 
-const storeFailure = <A>(dataDir: string, effect: Effect.Effect<A, StoreError, Store>): Promise<StoreError> =>
-  runStore(dataDir, Effect.flip(effect))
-
 const openFailure = (dataDir: string): Promise<StoreError> =>
   Effect.runPromise(Effect.flip(Effect.provide(Effect.void, Store.layer({ dataDir }))))
 
@@ -47,6 +44,13 @@ const rawPragma = async (dataDir: string, pragma: string): Promise<unknown> => {
 }
 
 const job = (image: string, extra: Record<string, unknown> = {}) => ({ kind: "job", image, ...extra })
+
+/** `getCodespec` of a version that must exist. */
+const getExisting = (store: Store["Service"], name: string, version?: number) =>
+  Effect.map(store.getCodespec(name, version), (found) => {
+    assert.ok(found !== undefined, `codespec '${name}' version ${version ?? "latest"} is missing`)
+    return found
+  })
 
 describe("resolveDataDir", () => {
   test("prefers TYGER_TS_DATA_DIR, then XDG_DATA_HOME, then HOME", () => {
@@ -112,57 +116,32 @@ describe("Store codespec versions", () => {
           yield* TestClock.setTime(Date.UTC(2025, 2, 14, 7, 0, 1, 0))
           const whole = yield* store.putCodespec("clocked", job("z"), "k3")
           assert.equal(whole.codespec.createdAt, "2025-03-14T07:00:01Z")
-          assert.equal((yield* store.getCodespec("clocked", 1)).createdAt, "2025-03-14T06:43:18.958Z")
+          assert.equal((yield* getExisting(store, "clocked", 1)).createdAt, "2025-03-14T06:43:18.958Z")
         }).pipe(Effect.provide(TestClock.layer()))
-      )
-    ))
-
-  test("system fields are not stored inside the spec", () =>
-    withDataDir((dataDir) =>
-      runStore(
-        dataDir,
-        Effect.gen(function*() {
-          const store = yield* Store
-          const system = { name: "ignored", version: 7, createdAt: "2000-01-01T00:00:00Z" }
-          const given = { ...system, ...job("x", { env: { A: "1" } }) }
-          const { codespec } = yield* store.putCodespec("plain", given, "k")
-          assert.deepEqual(codespec.spec, job("x", { env: { A: "1" } }))
-          assert.deepEqual((yield* store.getCodespec("plain")).spec, job("x", { env: { A: "1" } }))
-        })
       )
     ))
 })
 
 describe("Store codespec reads", () => {
-  test("get latest, get a version, NotFound for a missing name or version", () =>
-    withDataDir(async (dataDir) => {
-      await runStore(
+  // Tyger's not-found messages are the Codespecs service's (test/engine/codespecs/Codespecs.test.ts).
+  test("get latest, get a version, nothing for a missing name or version", () =>
+    withDataDir((dataDir) =>
+      runStore(
         dataDir,
         Effect.gen(function*() {
           const store = yield* Store
           yield* store.putCodespec("reader", job("r:1"), "k1")
           yield* store.putCodespec("reader", job("r:2"), "k2")
-          const latest = yield* store.getCodespec("reader")
+          const latest = yield* getExisting(store, "reader")
           assert.deepEqual([latest.name, latest.version, latest.spec], ["reader", 2, job("r:2")])
-          const v1 = yield* store.getCodespec("reader", 1)
+          const v1 = yield* getExisting(store, "reader", 1)
           assert.deepEqual([v1.version, v1.spec], [1, job("r:1")])
+          assert.equal(yield* store.getCodespec("nope"), undefined)
+          assert.equal(yield* store.getCodespec("nope", 1), undefined)
+          assert.equal(yield* store.getCodespec("reader", 3), undefined)
         })
       )
-      const missingName = await storeFailure(dataDir, Store.use((store) => store.getCodespec("nope")))
-      assert.equal(missingName._tag, "StoreError")
-      assert.equal(missingName.reason, "NotFound")
-      assert.equal(missingName.message, "The codespec 'nope' was not found")
-
-      const missingNameVersion = await storeFailure(dataDir, Store.use((store) => store.getCodespec("nope", 1)))
-      assert.equal(missingNameVersion.reason, "NotFound")
-
-      const missingVersion = await storeFailure(dataDir, Store.use((store) => store.getCodespec("reader", 3)))
-      assert.equal(missingVersion.reason, "NotFound")
-      assert.equal(
-        missingVersion.message,
-        "The version '3' of codespec 'reader' was not found. The latest version is '2'."
-      )
-    }))
+    ))
 
   test("list: latest of each name, byte-order sorted, literal case-sensitive prefix, limit and continuation", () =>
     withDataDir((dataDir) =>
@@ -204,6 +183,32 @@ describe("Store codespec reads", () => {
     ))
 })
 
+describe("Store codespec rows", () => {
+  test("the spec is stored as Tyger's JSON; a row whose spec is not a codespec reads as Corrupt", () =>
+    withDataDir(async (dataDir) => {
+      await runStore(dataDir, Store.use((store) => store.putCodespec("stored", job("s", { env: { B: "2", A: "1" } }), "k")))
+      const connection = await Sqlite.open(DataDir.databasePath(dataDir), { busyTimeoutMillis: 1000 })
+      try {
+        assert.equal(
+          connection.prepare("SELECT spec FROM codespecs WHERE name = ?").get("stored")?.["spec"],
+          JSON.stringify({ kind: "job", image: "s", env: { A: "1", B: "2" } })
+        )
+        const insert = connection.prepare(
+          "INSERT INTO codespecs (name, version, created_at, canonical_key, spec) VALUES (?, 1, '2025-01-01T00:00:00Z', 'k', ?)"
+        )
+        insert.run("unknown-field", JSON.stringify({ kind: "job", image: "x", surprise: true }))
+        insert.run("wrong-type", JSON.stringify({ kind: "job", image: 3 }))
+      } finally {
+        connection.close()
+      }
+      for (const name of ["unknown-field", "wrong-type"]) {
+        const error = await runStore(dataDir, Effect.flip(Store.use((store) => store.getCodespec(name))))
+        assert.equal(error.reason, "Corrupt")
+        assert.match(error.message, new RegExp(`^Failed reading codespec '${name}' in .*: unreadable codespec row`))
+      }
+    }))
+})
+
 describe("Store database file", () => {
   test("creates the data directory 0700, uses WAL, migrations are idempotent across re-opens", () =>
     withDataDir(async (dataDir) => {
@@ -213,7 +218,7 @@ describe("Store database file", () => {
       assert.equal(await rawPragma(dataDir, "user_version"), Migrations.latestVersion)
       assert.equal(await rawPragma(dataDir, "journal_mode"), "wal")
 
-      const reopened = await runStore(dataDir, Store.use((store) => store.getCodespec("persisted")))
+      const reopened = await runStore(dataDir, Store.use((store) => getExisting(store, "persisted")))
       assert.equal(reopened.version, 1)
       await runStore(dataDir, Effect.void)
       assert.equal(await rawPragma(dataDir, "user_version"), Migrations.latestVersion)
@@ -306,7 +311,7 @@ describe("Store shared by several processes", () => {
           const store = yield* Store
           assert.equal(yield* store.latestCodespecVersion("shared"), 1)
           for (let index = 0; index < workers; index++) {
-            const distinct = yield* store.getCodespec(`distinct-${index}`)
+            const distinct = yield* getExisting(store, `distinct-${index}`)
             assert.deepEqual([distinct.version, distinct.spec], [1, job(String(index))])
           }
           assert.equal((yield* store.listCodespecs({ limit: 100 })).length, workers + 1)
@@ -330,7 +335,7 @@ describe("Store shared by several processes", () => {
           assert.equal(yield* store.latestCodespecVersion("contended"), workers)
           const images = new Set<unknown>()
           for (let version = 1; version <= workers; version++) {
-            const spec = (yield* store.getCodespec("contended", version)).spec
+            const spec = (yield* getExisting(store, "contended", version)).spec
             images.add((spec as { image?: unknown }).image)
           }
           assert.equal(images.size, workers)
