@@ -1,7 +1,7 @@
 import { Effect, Result } from "effect"
 import { BufferError } from "./BufferError.ts"
-import type { ByteSink } from "./internal/ByteSink.ts"
-import { type ByteSource, fromGenerator } from "./internal/ByteSource.ts"
+import type { ByteSink, ByteSource } from "./ByteStream.ts"
+import { fromGenerator } from "./internal/ByteSource.ts"
 
 /**
  * Tyger's `buffer gen`: byte i is `':' + (i mod 64)`, the 64-byte cycle `:;<=>?@A…xy`, and sizes are parsed as

@@ -2,11 +2,12 @@ import { Deferred, Duration, Effect, FiberSet } from "effect"
 import type { BlobStoreError, Container } from "./BlobStore.ts"
 import { BufferError, fromBlobStoreError, messages } from "./BufferError.ts"
 import * as BufferFormat from "./BufferFormat.ts"
+import type { ByteSink } from "./ByteStream.ts"
 import * as HashPool from "./internal/HashPool.ts"
 import { retryTransient } from "./internal/Retry.ts"
-import type { ByteSink } from "./internal/ByteSink.ts"
 
-export { type ByteSink, collect, toFd, toFile, toWritable } from "./internal/ByteSink.ts"
+export type { ByteSink } from "./ByteStream.ts"
+export { collect, toFd, toFile, toWritable } from "./internal/ByteSink.ts"
 
 export const DEFAULT_DOP = 32
 /**

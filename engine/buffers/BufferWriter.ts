@@ -2,13 +2,14 @@ import { Cause, Deferred, Duration, Effect, FiberSet, Queue, Semaphore } from "e
 import type { BlobStoreError, Container } from "./BlobStore.ts"
 import { BufferError, fromBlobStoreError, messages } from "./BufferError.ts"
 import * as BufferFormat from "./BufferFormat.ts"
+import type { Blocks, ByteSource } from "./ByteStream.ts"
 import * as BlobDigest from "./internal/BlobDigest.ts"
-import * as Blocks from "./internal/Blocks.ts"
+import * as BlockSplitter from "./internal/BlockSplitter.ts"
 import * as HashPool from "./internal/HashPool.ts"
 import { retryTransient } from "./internal/Retry.ts"
-import type { ByteSource } from "./internal/ByteSource.ts"
 
-export { type ByteSource, fromFd, fromFile, fromIterable, fromReadable } from "./internal/ByteSource.ts"
+export type { ByteSource } from "./ByteStream.ts"
+export { fromFd, fromFile, fromIterable, fromReadable } from "./internal/ByteSource.ts"
 
 export const DEFAULT_DOP = 16
 export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024
@@ -78,7 +79,7 @@ const blocksOf = (source: ByteSource, options: { blockSize: number; flushMillis:
   } catch {
     // No worker threads here: fall back to reading on the event loop.
   }
-  return Blocks.make(source, options.blockSize, options.flushMillis)
+  return BlockSplitter.make(source, options.blockSize, options.flushMillis)
 }
 
 const upload = (error: BlobStoreError) => fromBlobStoreError("upload")(error)
@@ -139,7 +140,7 @@ const putDataBlob = (container: Container, blobNumber: number, body: Uint8Array,
     )
 }
 
-const readBlock = (blocks: Blocks.Blocks) =>
+const readBlock = (blocks: Blocks) =>
   Effect.tryPromise({
     try: () => blocks.next(),
     catch: (cause) =>
@@ -157,7 +158,7 @@ const readBlock = (blocks: Blocks.Blocks) =>
  */
 const writeData = Effect.fn("BufferWriter.writeData")(function*(
   container: Container,
-  blocks: Blocks.Blocks,
+  blocks: Blocks,
   dop: number,
   onProgress: ((bytes: number) => void) | undefined
 ) {

@@ -14,7 +14,7 @@
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
 import * as BufferFormat from "../BufferFormat.ts"
-import type { Block, Blocks } from "./Blocks.ts"
+import type { Block, Blocks, BlocksOptions } from "../ByteStream.ts"
 
 // Control words: BigInt64 [0] = generation << 32 | taken; Int32 [2] filled, [3] a sleep slot, [4 + i] arena i busy.
 const FILLED = 2
@@ -106,20 +106,8 @@ export class ReadError extends Error {
   }
 }
 
-export interface Options {
-  readonly blockSize: number
-  readonly flushMillis: number
-  /** Bounds memory: blocks in uploads, blocks queued, and the one being read. */
-  readonly arenas: number
-  /**
-   * Hash each full block on the reading thread (default: with two cores or fewer). With more cores, blocks come
-   * without MD5 and the writer hashes several at once in its pool, where reading and hashing do not take turns.
-   */
-  readonly hashInReader?: boolean
-}
-
 /** `blockSize` must be below 2^32 (the claim word keeps offsets in 32 bits). */
-export const make = (input: { readonly fd: number } | { readonly path: string }, options: Options): Blocks => {
+export const make = (input: { readonly fd: number } | { readonly path: string }, options: BlocksOptions): Blocks => {
   const { blockSize, flushMillis, arenas } = options
   const hash = options.hashInReader ?? availableParallelism() <= 2
   const control = new SharedArrayBuffer(8 + 4 * (BUSY - 2 + arenas))

@@ -1,10 +1,10 @@
 // A sink writing to a file descriptor (stdout, a FIFO, a file) from a dedicated thread, the mirror of
-// bufferFdBlocks.ts: writes through the libuv pool queue behind the reader's prefetching blob reads (measured: a
+// FdBlocks.ts: writes through the libuv pool queue behind the reader's prefetching blob reads (measured: a
 // third less throughput with 32 blobs in flight), and a pool write blocked on a full pipe keeps Node's
 // `process.exit` from returning. Chunks that own their ArrayBuffer are transferred, others copied; up to
 // AHEAD chunks may be in flight, which is the sink's backpressure.
 import { Worker } from "node:worker_threads"
-import type { ByteSink } from "./ByteSink.ts"
+import type { ByteSink } from "../ByteStream.ts"
 
 const AHEAD = 4
 
