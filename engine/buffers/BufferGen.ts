@@ -1,5 +1,5 @@
 import { Effect, Result } from "effect"
-import { BufferError } from "./BufferError.ts"
+import { BufferDataError } from "./BufferDataError.ts"
 import type { ByteSink, ByteSource } from "./ByteStream.ts"
 import { fromGenerator } from "./internal/ByteSource.ts"
 
@@ -42,7 +42,7 @@ export const generate = Effect.fn("BufferGen.generate")(function*(size: number, 
       await sink.close()
     },
     catch: (cause) =>
-      new BufferError({
+      new BufferDataError({
         reason: "OutputFailed",
         message: `error writing to output: ${cause instanceof Error ? cause.message : String(cause)}`,
         cause

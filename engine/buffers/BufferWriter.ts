@@ -1,6 +1,6 @@
 import { Cause, Deferred, Duration, Effect, FiberSet, Queue, Semaphore } from "effect"
 import type { BlobStoreError, Container } from "./BlobStore.ts"
-import { BufferError, fromBlobStoreError, messages } from "./BufferError.ts"
+import { BufferDataError, fromBlobStoreError, messages } from "./BufferDataError.ts"
 import * as BufferFormat from "./BufferFormat.ts"
 import type { Blocks, ByteSource } from "./ByteStream.ts"
 import * as BlobDigest from "./internal/BlobDigest.ts"
@@ -38,7 +38,7 @@ const EMPTY = new Uint8Array(0)
 /** How far reading may run ahead of hashing, in blocks. */
 const HASH_QUEUE = 4
 
-const invalid = (message: string) => new BufferError({ reason: "InvalidOptions", message })
+const invalid = (message: string) => new BufferDataError({ reason: "InvalidOptions", message })
 
 /**
  * Writes `source` to an empty buffer with Tyger's protocol (format 0.3.0): `.bufferstart`, numbered blobs with
@@ -95,7 +95,7 @@ const writeStart = Effect.fn("BufferWriter.writeStart")(function*(container: Con
     Effect.catchIf((error) => error.reason === "BlobNotFound", () => Effect.succeed(false)),
     Effect.mapError(upload)
   )
-  if (exists) return yield* new BufferError({ reason: "BufferExists", message: messages.cannotOverwrite })
+  if (exists) return yield* new BufferDataError({ reason: "BufferExists", message: messages.cannotOverwrite })
   // Unlike Tyger, which accepts an existing identical `.bufferstart` (for its HTTP retries), a start blob that appeared
   // since the HEAD means another writer won the race: exactly one writer may own the buffer.
   const body = BufferFormat.startBody
@@ -144,7 +144,7 @@ const readBlock = (blocks: Blocks) =>
   Effect.tryPromise({
     try: () => blocks.next(),
     catch: (cause) =>
-      new BufferError({
+      new BufferDataError({
         reason: "InputFailed",
         message: `error reading from input: ${cause instanceof Error ? cause.message : String(cause)}`,
         cause
@@ -164,7 +164,7 @@ const writeData = Effect.fn("BufferWriter.writeData")(function*(
 ) {
   const pool = yield* HashPool.scoped()
   const slots = yield* Semaphore.make(dop)
-  const failed = yield* Deferred.make<never, BufferError>()
+  const failed = yield* Deferred.make<never, BufferDataError>()
   const uploads = yield* FiberSet.make<void, never>()
   // Bounds how far reading runs ahead of hashing.
   const hashing = yield* Queue.bounded<{ readonly digest: Promise<HashPool.Hashed>; readonly last: boolean }>(

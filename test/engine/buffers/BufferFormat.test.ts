@@ -5,7 +5,7 @@ import { createHash } from "node:crypto"
 import { describe, test } from "node:test"
 import { Effect, Result } from "effect"
 import { BlobStoreError, type Container } from "../../../engine/buffers/BlobStore.ts"
-import { fromBlobStoreError } from "../../../engine/buffers/BufferError.ts"
+import { fromBlobStoreError } from "../../../engine/buffers/BufferDataError.ts"
 import * as BufferFormat from "../../../engine/buffers/BufferFormat.ts"
 import * as BufferGen from "../../../engine/buffers/BufferGen.ts"
 import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
@@ -73,7 +73,7 @@ describe("BufferFormat", () => {
   })
 })
 
-describe("BufferError texts", () => {
+describe("BufferDataError texts", () => {
   const map = (reason: BlobStoreError["reason"], operation: "upload" | "download" | "access", message = "detail") =>
     fromBlobStoreError(operation)(new BlobStoreError({ reason, message }))
 
