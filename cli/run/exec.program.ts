@@ -153,7 +153,7 @@ export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
         return yield* new LoggedFatal({ message: "broken pipe" })
       }
       return yield* withRunId(fatal("Failed to read output", (error as Error).message))
-    case "BufferError":
+    case "BufferDataError":
     case "BlobStoreError":
       // What fails after the run was created is the input transfer.
       if (created !== undefined) return yield* withRunId(fatal("Failed to write input", (error as Error).message))

@@ -1,7 +1,7 @@
 import { Effect, Result } from "effect"
-import { BufferError } from "./BufferError.ts"
-import type { ByteSink } from "./internal/ByteSink.ts"
-import { type ByteSource, fromGenerator } from "./internal/ByteSource.ts"
+import { BufferDataError } from "./BufferDataError.ts"
+import type { ByteSink, ByteSource } from "./ByteStream.ts"
+import { fromGenerator } from "./internal/ByteSource.ts"
 
 /**
  * Tyger's `buffer gen`: byte i is `':' + (i mod 64)`, the 64-byte cycle `:;<=>?@A…xy`, and sizes are parsed as
@@ -42,7 +42,7 @@ export const generate = Effect.fn("BufferGen.generate")(function*(size: number, 
       await sink.close()
     },
     catch: (cause) =>
-      new BufferError({
+      new BufferDataError({
         reason: "OutputFailed",
         message: `error writing to output: ${cause instanceof Error ? cause.message : String(cause)}`,
         cause

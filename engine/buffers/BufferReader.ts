@@ -1,12 +1,13 @@
 import { Deferred, Duration, Effect, FiberSet } from "effect"
 import type { BlobStoreError, Container } from "./BlobStore.ts"
-import { BufferError, fromBlobStoreError, messages } from "./BufferError.ts"
+import { BufferDataError, fromBlobStoreError, messages } from "./BufferDataError.ts"
 import * as BufferFormat from "./BufferFormat.ts"
+import type { ByteSink } from "./ByteStream.ts"
 import * as HashPool from "./internal/HashPool.ts"
 import { retryTransient } from "./internal/Retry.ts"
-import type { ByteSink } from "./internal/ByteSink.ts"
 
-export { type ByteSink, collect, toFd, toFile, toWritable } from "./internal/ByteSink.ts"
+export type { ByteSink } from "./ByteStream.ts"
+export { collect, toFd, toFile, toWritable } from "./internal/ByteSink.ts"
 
 export const DEFAULT_DOP = 32
 /**
@@ -47,7 +48,7 @@ const blobRetryDelay = (attempt: number): Duration.Duration =>
 const backoff = (attempt: number, max: Duration.Duration): Duration.Duration =>
   Duration.min(Duration.millis(100 * 2 ** Math.min(attempt, 16)), max)
 
-const failure = (reason: BufferError["reason"], message: string) => new BufferError({ reason, message })
+const failure = (reason: BufferDataError["reason"], message: string) => new BufferDataError({ reason, message })
 
 /**
  * Reads a buffer to `sink` with Tyger's protocol (format 0.3.0): waits for `.bufferstart` as long as it takes, streams
@@ -75,7 +76,7 @@ export const read = Effect.fn("BufferReader.read")(
 )
 
 const outputFailed = (cause: unknown) =>
-  new BufferError({
+  new BufferDataError({
     reason: "OutputFailed",
     message: `error writing to output: ${cause instanceof Error ? cause.message : String(cause)}`,
     cause
@@ -171,7 +172,7 @@ const readBlobs = Effect.fn("BufferReader.readBlobs")(function*(
 ) {
   const pool = yield* HashPool.scoped()
   const fetchers = yield* FiberSet.make<void, never>()
-  const failed = yield* Deferred.make<never, BufferError>()
+  const failed = yield* Deferred.make<never, BufferDataError>()
   const progress: Progress = { finalBlob: Number.POSITIVE_INFINITY }
   const window: Array<Deferred.Deferred<Fetched | undefined>> = []
   let launched = 0

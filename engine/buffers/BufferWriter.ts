@@ -1,14 +1,15 @@
 import { Cause, Deferred, Duration, Effect, FiberSet, Queue, Semaphore } from "effect"
 import type { BlobStoreError, Container } from "./BlobStore.ts"
-import { BufferError, fromBlobStoreError, messages } from "./BufferError.ts"
+import { BufferDataError, fromBlobStoreError, messages } from "./BufferDataError.ts"
 import * as BufferFormat from "./BufferFormat.ts"
+import type { Blocks, ByteSource } from "./ByteStream.ts"
 import * as BlobDigest from "./internal/BlobDigest.ts"
-import * as Blocks from "./internal/Blocks.ts"
+import * as BlockSplitter from "./internal/BlockSplitter.ts"
 import * as HashPool from "./internal/HashPool.ts"
 import { retryTransient } from "./internal/Retry.ts"
-import type { ByteSource } from "./internal/ByteSource.ts"
 
-export { type ByteSource, fromFd, fromFile, fromIterable, fromReadable } from "./internal/ByteSource.ts"
+export type { ByteSource } from "./ByteStream.ts"
+export { fromFd, fromFile, fromIterable, fromReadable } from "./internal/ByteSource.ts"
 
 export const DEFAULT_DOP = 16
 export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024
@@ -37,7 +38,7 @@ const EMPTY = new Uint8Array(0)
 /** How far reading may run ahead of hashing, in blocks. */
 const HASH_QUEUE = 4
 
-const invalid = (message: string) => new BufferError({ reason: "InvalidOptions", message })
+const invalid = (message: string) => new BufferDataError({ reason: "InvalidOptions", message })
 
 /**
  * Writes `source` to an empty buffer with Tyger's protocol (format 0.3.0): `.bufferstart`, numbered blobs with
@@ -78,7 +79,7 @@ const blocksOf = (source: ByteSource, options: { blockSize: number; flushMillis:
   } catch {
     // No worker threads here: fall back to reading on the event loop.
   }
-  return Blocks.make(source, options.blockSize, options.flushMillis)
+  return BlockSplitter.make(source, options.blockSize, options.flushMillis)
 }
 
 const upload = (error: BlobStoreError) => fromBlobStoreError("upload")(error)
@@ -94,7 +95,7 @@ const writeStart = Effect.fn("BufferWriter.writeStart")(function*(container: Con
     Effect.catchIf((error) => error.reason === "BlobNotFound", () => Effect.succeed(false)),
     Effect.mapError(upload)
   )
-  if (exists) return yield* new BufferError({ reason: "BufferExists", message: messages.cannotOverwrite })
+  if (exists) return yield* new BufferDataError({ reason: "BufferExists", message: messages.cannotOverwrite })
   // Unlike Tyger, which accepts an existing identical `.bufferstart` (for its HTTP retries), a start blob that appeared
   // since the HEAD means another writer won the race: exactly one writer may own the buffer.
   const body = BufferFormat.startBody
@@ -139,11 +140,11 @@ const putDataBlob = (container: Container, blobNumber: number, body: Uint8Array,
     )
 }
 
-const readBlock = (blocks: Blocks.Blocks) =>
+const readBlock = (blocks: Blocks) =>
   Effect.tryPromise({
     try: () => blocks.next(),
     catch: (cause) =>
-      new BufferError({
+      new BufferDataError({
         reason: "InputFailed",
         message: `error reading from input: ${cause instanceof Error ? cause.message : String(cause)}`,
         cause
@@ -157,13 +158,13 @@ const readBlock = (blocks: Blocks.Blocks) =>
  */
 const writeData = Effect.fn("BufferWriter.writeData")(function*(
   container: Container,
-  blocks: Blocks.Blocks,
+  blocks: Blocks,
   dop: number,
   onProgress: ((bytes: number) => void) | undefined
 ) {
   const pool = yield* HashPool.scoped()
   const slots = yield* Semaphore.make(dop)
-  const failed = yield* Deferred.make<never, BufferError>()
+  const failed = yield* Deferred.make<never, BufferDataError>()
   const uploads = yield* FiberSet.make<void, never>()
   // Bounds how far reading runs ahead of hashing.
   const hashing = yield* Queue.bounded<{ readonly digest: Promise<HashPool.Hashed>; readonly last: boolean }>(

@@ -3,7 +3,7 @@ import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import * as Tags from "../../model/Tags.ts"
 import { type Access, BlobStore, type BlobStoreError, type Container } from "./BlobStore.ts"
-import { BufferError, messages } from "./BufferError.ts"
+import { BufferDataError, messages } from "./BufferDataError.ts"
 import * as BufferReader from "./BufferReader.ts"
 import { type BufferFilter, type BufferRecord, makeId } from "../store/BufferRecord.ts"
 import * as BufferWriter from "./BufferWriter.ts"
@@ -28,6 +28,7 @@ export const Reason = Schema.Literals([
 ])
 export type Reason = typeof Reason.Type
 
+/** A failure of a metadata operation, in Tyger's server terms; data transfers fail with BufferDataError. */
 export class BuffersError extends Schema.TaggedError<BuffersError>()("BuffersError", {
   reason: Reason,
   message: Schema.String
@@ -105,19 +106,19 @@ export class Buffers extends Context.Service<Buffers, {
     ttlSeconds?: number
   ) => Effect.Effect<string, BuffersError | StoreError | BlobStoreError>
   /** Tyger's argument rules: an absolute URL, a small file holding one, else a buffer id. */
-  readonly resolve: (argument: string, options?: { readonly cwd?: string }) => Effect.Effect<Target, BufferError>
+  readonly resolve: (argument: string, options?: { readonly cwd?: string }) => Effect.Effect<Target, BufferDataError>
   /** The container a target names; a buffer id must be an active buffer (`the buffer does not exist`). */
-  readonly open: (target: Target, access: Access) => Effect.Effect<Container, BufferError | StoreError>
+  readonly open: (target: Target, access: Access) => Effect.Effect<Container, BufferDataError | StoreError>
   readonly write: (
     container: Container,
     source: BufferWriter.ByteSource,
     options?: BufferWriter.WriteOptions
-  ) => Effect.Effect<void, BufferError>
+  ) => Effect.Effect<void, BufferDataError>
   readonly read: (
     container: Container,
     sink: BufferReader.ByteSink,
     options?: BufferReader.ReadOptions
-  ) => Effect.Effect<void, BufferError>
+  ) => Effect.Effect<void, BufferDataError>
   /**
    * One bounded step of Tyger's background deleter: expiries made permanent, then up to `limit` purged buffers'
    * data and rows removed. Returns how many were removed; a container that cannot be deleted now stays for the next.
@@ -249,7 +250,7 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
       const content = yield* Effect.tryPromise({
         try: () => Fs.readFile(file, "utf8"),
         catch: (cause) =>
-          new BufferError({
+          new BufferDataError({
             reason: "InvalidAccessUrl",
             message: `unable to read URL string from file ${argument}: ${errorMessage(cause)}`,
             cause
@@ -261,8 +262,8 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
   })
 
   const open = Effect.fn("Buffers.open")(function*(target: Target, access: Access) {
-    const toBufferError = (error: BlobStoreError) =>
-      new BufferError(
+    const toBufferDataError = (error: BlobStoreError) =>
+      new BufferDataError(
         error.reason === "ContainerNotFound"
           ? { reason: "BufferNotFound", message: messages.doesNotExist, cause: error }
           : error.reason === "AuthenticationFailed"
@@ -273,13 +274,13 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
           }
           : { reason: "StorageFailed", message: error.message, cause: error }
       )
-    if (target._tag === "Url") return yield* Effect.mapError(blobs.fromUrl(target.url), toBufferError)
+    if (target._tag === "Url") return yield* Effect.mapError(blobs.fromUrl(target.url), toBufferDataError)
     const exists = yield* store.getBuffer(target.id, { softDeleted: false }).pipe(
       Effect.as(true),
       Effect.catchIf((error) => error.reason === "NotFound", () => Effect.succeed(false))
     )
-    if (!exists) return yield* new BufferError({ reason: "BufferNotFound", message: messages.doesNotExist })
-    return yield* Effect.mapError(blobs.container(target.id, access), toBufferError)
+    if (!exists) return yield* new BufferDataError({ reason: "BufferNotFound", message: messages.doesNotExist })
+    return yield* Effect.mapError(blobs.container(target.id, access), toBufferDataError)
   })
 
   const sweep = Effect.fn("Buffers.sweep")(function*(limit: number = DEFAULT_SWEEP_LIMIT) {

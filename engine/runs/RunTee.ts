@@ -9,9 +9,7 @@
 // there, detaching it here) only after the read that fills the block to its end, or the end of the data; those
 // reads wait until their chunk is in the pipe. Otherwise one chunk is in flight while the next is read.
 import { Buffer } from "node:buffer"
-import type { Block, Blocks } from "../buffers/internal/Blocks.ts"
-import type { ByteSink } from "../buffers/BufferReader.ts"
-import type { ByteSource } from "../buffers/BufferWriter.ts"
+import type { Block, Blocks, ByteSink, ByteSource } from "../buffers/ByteStream.ts"
 import type { LocalFeed } from "./Provider.ts"
 
 interface Pending {

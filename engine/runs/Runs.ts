@@ -2,7 +2,7 @@ import { Context, Duration, Effect, Layer, Schedule, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 import type * as Run from "../../dsl/Run.ts"
 import type { BlobStoreError } from "../buffers/BlobStore.ts"
-import type { BufferError } from "../buffers/BufferError.ts"
+import type { BufferDataError } from "../buffers/BufferDataError.ts"
 import { Buffers, type BuffersError } from "../buffers/Buffers.ts"
 import { type CreateOptions, createRecord, plan, RunsError } from "./internal/RunCreate.ts"
 import { MonitorLauncher } from "./MonitorLauncher.ts"
@@ -25,7 +25,7 @@ export type RunsFailure =
   | ProviderError
   | StoreError
   | BuffersError
-  | BufferError
+  | BufferDataError
   | BlobStoreError
   | RunLogArchiveError
 

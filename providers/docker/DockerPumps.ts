@@ -81,7 +81,7 @@ export const output = Effect.fn("DockerPumps.output")(function*(pump: OutputPump
     Effect.flatMap((container) => buffers.write(container, source)),
     // The program did not succeed: the writer has recorded the buffer as failed, which is the intended outcome.
     Effect.catchIf(
-      (error) => error._tag === "BufferError" && error.cause instanceof Fifo.ProgramFailed,
+      (error) => error._tag === "BufferDataError" && error.cause instanceof Fifo.ProgramFailed,
       () => Effect.void
     ),
     Effect.mapError((error) => failed("write output", pump.parameter, error))

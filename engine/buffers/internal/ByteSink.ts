@@ -1,15 +1,8 @@
-// Byte sinks for the buffer reader. `write` resolving is the reader's backpressure; a sink may buffer a few chunks,
-// so only a successful `close` means everything was written.
+// Byte sinks for the buffer reader (what a sink promises: ByteStream.ts).
 import type { Writable } from "node:stream"
+import type { ByteSink } from "../ByteStream.ts"
 import * as BlobFs from "./BlobFs.ts"
 import * as FdSink from "./FdSink.ts"
-
-export interface ByteSink {
-  /** The sink may take over the chunk's memory: callers must not use the chunk afterwards. */
-  readonly write: (chunk: Uint8Array) => Promise<void>
-  /** Waits until everything is written, then releases what the sink opened (never a descriptor it was given). */
-  readonly close: () => Promise<void>
-}
 
 const sleep = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis))
 

@@ -1,25 +1,11 @@
 // Byte sources for the buffer writer. The writer pulls: `read` fills the writer's own block buffer, with no
 // intermediate chunk objects. Descriptors and paths (stdin, files, FIFOs) also offer `blocks`: a reading thread that
-// fills whole blocks with blocking reads (see bufferFdBlocks.ts), which the writer uses instead of `read`.
+// fills whole blocks with blocking reads (see FdBlocks.ts), which the writer uses instead of `read`.
 import type { Readable } from "node:stream"
+import type { ByteSource } from "../ByteStream.ts"
 import * as BlobFs from "./BlobFs.ts"
-import type { Blocks } from "./Blocks.ts"
 import * as FdBlocks from "./FdBlocks.ts"
 import * as FdSink from "./FdSink.ts"
-
-export interface ByteSource {
-  /** Reads up to `length` bytes into `buffer` at `offset`; resolves 0 at the end of the input. */
-  readonly read: (buffer: Uint8Array, offset: number, length: number) => Promise<number>
-  /** Whether the input is a regular file, for which Tyger disables the flush interval. */
-  readonly isRegularFile: () => Promise<boolean>
-  /** Releases what the source opened itself (never a descriptor it was given). */
-  readonly close: () => Promise<void>
-  /**
-   * A faster way to the same bytes in blocks, when the source has one; used instead of `read`. At most `arenas`
-   * blocks' worth of memory is held by blocks not yet released.
-   */
-  readonly blocks?: (options: FdBlocks.Options) => Blocks
-}
 
 const sleep = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis))
 

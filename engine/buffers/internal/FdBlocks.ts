@@ -14,78 +14,26 @@
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
 import * as BufferFormat from "../BufferFormat.ts"
-import type { Block, Blocks } from "./Blocks.ts"
+import type { Block, Blocks, BlocksOptions } from "../ByteStream.ts"
 
 // Control words: BigInt64 [0] = generation << 32 | taken; Int32 [2] filled, [3] a sleep slot, [4 + i] arena i busy.
 const FILLED = 2
 const SLEEP = 3
 const BUSY = 4
 
-const workerSource = `
-const { parentPort, workerData } = require("node:worker_threads")
-const { createHash } = require("node:crypto")
-const fs = require("node:fs")
-const { fd, path, blockSize, arenas, control, hash } = workerData
-const state = new BigInt64Array(control, 0, 1)
-const ints = new Int32Array(control)
-const descriptor = fd ?? fs.openSync(path, "r")
-const views = []
-const claim = (generation, filled) => {
-  for (;;) {
-    const current = Atomics.load(state, 0)
-    if (Atomics.compareExchange(state, 0, current, (BigInt(generation) << 32n) | BigInt(filled)) === current) {
-      return Number(current & 0xffffffffn)
-    }
-  }
+/** What the thread is started with: its input (a descriptor, or a path it opens and closes), and the control words. */
+export interface ThreadData {
+  readonly fd?: number
+  readonly path?: string
+  readonly blockSize: number
+  readonly arenas: number
+  readonly control: SharedArrayBuffer
+  readonly hash: boolean
+  readonly words: { readonly filled: number; readonly sleep: number; readonly busy: number }
 }
-try {
-  for (let generation = 1;; generation++) {
-    const index = generation % arenas
-    while (Atomics.compareExchange(ints, ${BUSY} + index, 0, 1) !== 0) Atomics.wait(ints, ${BUSY} + index, 1)
-    let view = views[index]
-    if (view === undefined) {
-      view = views[index] = new Uint8Array(new SharedArrayBuffer(blockSize))
-      parentPort.postMessage({ type: "arena", index, arena: view.buffer })
-    }
-    Atomics.store(ints, ${FILLED}, 0)
-    Atomics.store(state, 0, BigInt(generation) << 32n)
-    parentPort.postMessage({ type: "start", generation, index })
-    let filled = 0
-    let ended = false
-    let wait = 1
-    while (filled < blockSize) {
-      let n
-      try {
-        n = fs.readSync(descriptor, view, filled, blockSize - filled, null)
-      } catch (error) {
-        // A descriptor in non-blocking mode (shared with a parent that set it) has no data yet.
-        if (error.code !== "EAGAIN") throw error
-        Atomics.wait(ints, ${SLEEP}, 0, wait)
-        wait = Math.min(wait * 2, 50)
-        continue
-      }
-      wait = 1
-      if (n === 0) {
-        ended = true
-        break
-      }
-      filled += n
-      Atomics.store(ints, ${FILLED}, filled)
-    }
-    const taken = claim(generation, filled)
-    const md5 = hash ? createHash("md5").update(view.subarray(taken, filled)).digest("base64") : undefined
-    parentPort.postMessage({ type: "block", generation, start: taken, end: filled, md5 })
-    if (ended) break
-  }
-  parentPort.postMessage({ type: "end" })
-} catch (error) {
-  parentPort.postMessage({ type: "error", message: String(error && error.message), code: error && error.code })
-} finally {
-  if (fd === undefined) fs.closeSync(descriptor)
-}
-`
 
-type Message =
+/** What the thread reports, in order: an arena it allocated, an arena it starts filling, a block, the end. */
+export type ThreadMessage =
   | { readonly type: "arena"; readonly index: number; readonly arena: SharedArrayBuffer }
   | { readonly type: "start"; readonly generation: number; readonly index: number }
   | {
@@ -106,26 +54,17 @@ export class ReadError extends Error {
   }
 }
 
-export interface Options {
-  readonly blockSize: number
-  readonly flushMillis: number
-  /** Bounds memory: blocks in uploads, blocks queued, and the one being read. */
-  readonly arenas: number
-  /**
-   * Hash each full block on the reading thread (default: with two cores or fewer). With more cores, blocks come
-   * without MD5 and the writer hashes several at once in its pool, where reading and hashing do not take turns.
-   */
-  readonly hashInReader?: boolean
-}
-
 /** `blockSize` must be below 2^32 (the claim word keeps offsets in 32 bits). */
-export const make = (input: { readonly fd: number } | { readonly path: string }, options: Options): Blocks => {
+export const make = (input: { readonly fd: number } | { readonly path: string }, options: BlocksOptions): Blocks => {
   const { blockSize, flushMillis, arenas } = options
   const hash = options.hashInReader ?? availableParallelism() <= 2
   const control = new SharedArrayBuffer(8 + 4 * (BUSY - 2 + arenas))
   const state = new BigInt64Array(control, 0, 1)
   const ints = new Int32Array(control)
-  const worker = new Worker(workerSource, { eval: true, workerData: { ...input, blockSize, arenas, control, hash } })
+  const words = { filled: FILLED, sleep: SLEEP, busy: BUSY }
+  const workerData: ThreadData = { ...input, blockSize, arenas, control, hash, words }
+  // A URL beside this module, so the thread file is found from the sources and from a compiled build alike.
+  const worker = new Worker(new URL("./FdBlocksThread.mjs", import.meta.url), { workerData })
 
   const views: Array<Uint8Array> = []
   /** Per arena: blocks handed out and not released, and whether the thread has moved past it. */
@@ -160,7 +99,7 @@ export const make = (input: { readonly fd: number } | { readonly path: string },
     lastBlockAt = performance.now()
   }
 
-  worker.on("message", (message: Message) => {
+  worker.on("message", (message: ThreadMessage) => {
     switch (message.type) {
       case "arena":
         views[message.index] = new Uint8Array(message.arena)

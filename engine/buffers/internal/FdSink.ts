@@ -1,55 +1,28 @@
 // A sink writing to a file descriptor (stdout, a FIFO, a file) from a dedicated thread, the mirror of
-// bufferFdBlocks.ts: writes through the libuv pool queue behind the reader's prefetching blob reads (measured: a
+// FdBlocks.ts: writes through the libuv pool queue behind the reader's prefetching blob reads (measured: a
 // third less throughput with 32 blobs in flight), and a pool write blocked on a full pipe keeps Node's
 // `process.exit` from returning. Chunks that own their ArrayBuffer are transferred, others copied; up to
 // AHEAD chunks may be in flight, which is the sink's backpressure.
 import { Worker } from "node:worker_threads"
-import type { ByteSink } from "./ByteSink.ts"
+import type { ByteSink } from "../ByteStream.ts"
 
 const AHEAD = 4
 
-const workerSource = `
-const { parentPort, workerData } = require("node:worker_threads")
-const fs = require("node:fs")
-const { fd, path } = workerData
-const sleep = new Int32Array(new SharedArrayBuffer(4))
-let descriptor = fd
-let failed
-parentPort.on("message", ({ id, buffer, offset, length, close }) => {
-  if (failed !== undefined) {
-    parentPort.postMessage({ id, ...failed })
-    return
-  }
-  try {
-    if (descriptor === undefined) descriptor = fs.openSync(path, "w", 0o644)
-    if (close) {
-      if (fd === undefined) fs.closeSync(descriptor)
-      parentPort.postMessage({ id })
-      return
-    }
-    const view = new Uint8Array(buffer, offset, length)
-    let done = 0
-    let wait = 1
-    while (done < length) {
-      try {
-        done += fs.writeSync(descriptor, view, done, length - done)
-        wait = 1
-      } catch (error) {
-        // A descriptor in non-blocking mode (shared with a parent that set it) reports a full pipe as EAGAIN.
-        if (error.code !== "EAGAIN") throw error
-        Atomics.wait(sleep, 0, 0, wait)
-        wait = Math.min(wait * 2, 50)
-      }
-    }
-    parentPort.postMessage({ id })
-  } catch (error) {
-    failed = { error: String(error && error.message), code: error && error.code }
-    parentPort.postMessage({ id, ...failed })
-  }
-})
-`
+/** What the thread writes to: a descriptor, or a path it opens and closes on the `close` request. */
+export type SinkThreadData = { readonly fd: number; readonly path?: undefined } | {
+  readonly fd?: undefined
+  readonly path: string
+}
 
-interface Reply {
+/** A chunk to write (its `buffer` transferred), or the end. */
+type SinkCommand = { readonly buffer: ArrayBuffer; readonly offset: number; readonly length: number } | {
+  readonly close: true
+}
+
+export type SinkRequest = SinkCommand & { readonly id: number }
+
+/** Each request's answer: done, or the failure that ended the thread's writing. */
+export interface SinkReply {
   readonly id: number
   readonly error?: string
   readonly code?: string
@@ -71,13 +44,15 @@ export class WriteError extends Error {
 
 /** `{ path }` is opened O_WRONLY|O_CREAT|O_TRUNC 0644 (Tyger's `-o FILE`) and closed by `close`. */
 export const make = (output: { readonly fd: number } | { readonly path: string }): ByteSink => {
-  const worker = new Worker(workerSource, { eval: true, workerData: output })
+  const workerData: SinkThreadData = output
+  // A URL beside this module, so the thread file is found from the sources and from a compiled build alike.
+  const worker = new Worker(new URL("./FdSinkThread.mjs", import.meta.url), { workerData })
   const pending = new Map<number, () => void>()
   let nextId = 0
   let failure: Error | undefined
   let room: (() => void) | undefined
 
-  worker.on("message", (reply: Reply) => {
+  worker.on("message", (reply: SinkReply) => {
     if (reply.error !== undefined) failure ??= new WriteError(reply.error, reply.code)
     pending.get(reply.id)?.()
     pending.delete(reply.id)
@@ -92,10 +67,11 @@ export const make = (output: { readonly fd: number } | { readonly path: string }
     room?.()
   })
 
-  const send = (message: object, transfer: Array<ArrayBuffer>): Promise<void> => {
+  const send = (command: SinkCommand, transfer: Array<ArrayBuffer>): Promise<void> => {
     const id = nextId++
     const done = new Promise<void>((resolve) => pending.set(id, resolve))
-    worker.postMessage({ id, ...message }, transfer)
+    const request: SinkRequest = { id, ...command }
+    worker.postMessage(request, transfer)
     return done
   }
 

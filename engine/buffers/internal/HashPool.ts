@@ -23,19 +23,15 @@ export interface HashPool {
   readonly close: () => Promise<void>
 }
 
-// CommonJS, evaluated by the worker: no file to resolve, the same on Node, Bun and Deno.
-const workerSource = `
-const { parentPort } = require("node:worker_threads")
-const { createHash } = require("node:crypto")
-parentPort.on("message", ({ id, buffer, offset, length }) => {
-  const view = new Uint8Array(buffer, offset, length)
-  const md5 = createHash("md5").update(view).digest("base64")
-  if (buffer instanceof SharedArrayBuffer) parentPort.postMessage({ id, md5 })
-  else parentPort.postMessage({ id, md5, buffer }, [buffer])
-})
-`
+/** A block to hash: a range of shared memory, or a buffer transferred to the thread. */
+export interface HashRequest {
+  readonly id: number
+  readonly buffer: ArrayBuffer | SharedArrayBuffer
+  readonly offset: number
+  readonly length: number
+}
 
-interface Reply {
+export interface HashReply {
   readonly id: number
   readonly md5: string
   /** The transferred buffer, returned; absent for shared memory. */
@@ -56,7 +52,7 @@ export const make = (workers: number = defaultWorkers()): HashPool => {
   let slots: Array<Slot> | undefined
   let broken = false
   let nextId = 0
-  const waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: unknown) => void }>()
+  const waiting = new Map<number, { resolve: (reply: HashReply) => void; reject: (error: unknown) => void }>()
 
   const fail = (error: unknown) => {
     broken = true
@@ -66,8 +62,9 @@ export const make = (workers: number = defaultWorkers()): HashPool => {
 
   const start = (): Array<Slot> => {
     const started = Array.from({ length: workers }, () => {
-      const slot: Slot = { worker: new Worker(workerSource, { eval: true }), pending: 0 }
-      slot.worker.on("message", (reply: Reply) => {
+      // A URL beside this module, so the thread file is found from the sources and from a compiled build alike.
+      const slot: Slot = { worker: new Worker(new URL("./HashPoolThread.mjs", import.meta.url)), pending: 0 }
+      slot.worker.on("message", (reply: HashReply) => {
         slot.pending--
         // Idle workers must not keep the process alive.
         if (slot.pending === 0) slot.worker.unref()
@@ -97,9 +94,10 @@ export const make = (workers: number = defaultWorkers()): HashPool => {
       ? { buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.byteLength }
       : { buffer: owned ? bytes.buffer as ArrayBuffer : bytes.slice().buffer, offset: 0, length: bytes.byteLength }
     const id = nextId++
-    const reply = new Promise<Reply>((resolve, reject) => waiting.set(id, { resolve, reject }))
+    const reply = new Promise<HashReply>((resolve, reject) => waiting.set(id, { resolve, reject }))
     if (slot.pending++ === 0) slot.worker.ref()
-    slot.worker.postMessage({ id, ...request }, shared ? [] : [request.buffer as ArrayBuffer])
+    const message: HashRequest = { id, ...request }
+    slot.worker.postMessage(message, shared ? [] : [request.buffer as ArrayBuffer])
     return reply.then(
       (answer) => ({ md5: answer.md5, bytes: owned ? new Uint8Array(answer.buffer!) : bytes }),
       // A worker that died took a transferred block with it; the caller's bytes are gone too.

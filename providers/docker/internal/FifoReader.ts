@@ -2,8 +2,7 @@
 import { Buffer } from "node:buffer"
 import * as Fs from "node:fs"
 import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
-import type { Block, Blocks } from "../../../engine/buffers/internal/Blocks.ts"
-import type { Options as BlocksOptions } from "../../../engine/buffers/internal/FdBlocks.ts"
+import type { Block, Blocks, BlocksOptions } from "../../../engine/buffers/ByteStream.ts"
 import {
   closeQuietly,
   errno,

@@ -8,7 +8,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { Effect, Fiber, type Layer, ManagedRuntime } from "effect"
 import { BlobStore, type BlobStoreError, type Container } from "../../../engine/buffers/BlobStore.ts"
-import { type BufferError, fromBlobStoreError } from "../../../engine/buffers/BufferError.ts"
+import { type BufferDataError, fromBlobStoreError } from "../../../engine/buffers/BufferDataError.ts"
 import * as BufferFormat from "../../../engine/buffers/BufferFormat.ts"
 import * as BufferGen from "../../../engine/buffers/BufferGen.ts"
 import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
@@ -58,7 +58,7 @@ export const suite = (name: string, makeLayer: () => Layer.Layer<BlobStore>, hoo
         return yield* s.container(id, access)
       })
     const missing = () => Effect.flatMap(store, (s) => s.container(newId(), "write"))
-    const bufferError = (effect: Effect.Effect<unknown, BufferError, BlobStore>) => failure(effect)
+    const bufferError = (effect: Effect.Effect<unknown, BufferDataError, BlobStore>) => failure(effect)
     const assertMessage = async <E extends { readonly message: string }>(
       effect: Effect.Effect<unknown, E, BlobStore>,
       message: string | RegExp

@@ -5,13 +5,13 @@ import { createHash } from "node:crypto"
 import { describe, test } from "node:test"
 import { Effect, Result } from "effect"
 import { BlobStoreError, type Container } from "../../../engine/buffers/BlobStore.ts"
-import { fromBlobStoreError } from "../../../engine/buffers/BufferError.ts"
+import { fromBlobStoreError } from "../../../engine/buffers/BufferDataError.ts"
 import * as BufferFormat from "../../../engine/buffers/BufferFormat.ts"
 import * as BufferGen from "../../../engine/buffers/BufferGen.ts"
 import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
 import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
-import * as Blocks from "../../../engine/buffers/internal/Blocks.ts"
-import type { ByteSource } from "../../../engine/buffers/internal/ByteSource.ts"
+import type { Blocks, ByteSource } from "../../../engine/buffers/ByteStream.ts"
+import * as BlockSplitter from "../../../engine/buffers/internal/BlockSplitter.ts"
 import { bytes, failingSource, MiB, text } from "./Helpers.ts"
 
 describe("BufferFormat", () => {
@@ -73,7 +73,7 @@ describe("BufferFormat", () => {
   })
 })
 
-describe("BufferError texts", () => {
+describe("BufferDataError texts", () => {
   const map = (reason: BlobStoreError["reason"], operation: "upload" | "download" | "access", message = "detail") =>
     fromBlobStoreError(operation)(new BlobStoreError({ reason, message }))
 
@@ -164,7 +164,7 @@ describe("block splitting", () => {
       close: () => Promise.resolve()
     }
   }
-  const all = async (blocks: Blocks.Blocks) => {
+  const all = async (blocks: Blocks) => {
     const out: Array<Uint8Array> = []
     for (let block = await blocks.next(); block !== undefined; block = await blocks.next()) out.push(block.bytes)
     return out
@@ -172,7 +172,7 @@ describe("block splitting", () => {
 
   test("without flushing, blocks are exactly blockSize however small the reads", async () => {
     const data = new Uint8Array(95).map((_, i) => i)
-    const out = await all(Blocks.make(stepSource(data, 7), 20, 0))
+    const out = await all(BlockSplitter.make(stepSource(data, 7), 20, 0))
     assert.deepEqual(out.map((block) => block.length), [20, 20, 20, 20, 15])
     assert.deepEqual(Array.from(out.flatMap((block) => Array.from(block))), Array.from(data))
   })
@@ -180,7 +180,7 @@ describe("block splitting", () => {
   test("pending data is flushed while a read is still waiting for input", async () => {
     let release: () => void = () => {}
     const more = new Promise<void>((resolve) => (release = resolve))
-    const blocks = Blocks.make(stepSource(bytes("abc"), 64, more), 16, 20)
+    const blocks = BlockSplitter.make(stepSource(bytes("abc"), 64, more), 16, 20)
     // `next` returns although the source is blocked: only the flush can end this wait.
     assert.equal(text((await blocks.next())!.bytes), "abc")
     release()
@@ -204,7 +204,7 @@ describe("block splitting", () => {
       isRegularFile: () => Promise.resolve(false),
       close: () => Promise.resolve()
     }
-    const blocks = Blocks.make(source, 8, 20)
+    const blocks = BlockSplitter.make(source, 8, 20)
     assert.equal(text((await blocks.next())!.bytes), "0123")
     release()
     // The read in flight during the flush had 4 bytes of arena left: "4567" ends that arena, "89" starts the next.

@@ -31,7 +31,11 @@ export const Reason = Schema.Literals([
 ])
 export type Reason = typeof Reason.Type
 
-export class BufferError extends Schema.TaggedError<BufferError>()("BufferError", {
+/**
+ * A failure on the data path: resolving or opening a buffer's blobs, writing or reading them. The buffer service's
+ * metadata operations (create, show, set, delete…) fail with Buffers.ts's BuffersError instead.
+ */
+export class BufferDataError extends Schema.TaggedError<BufferDataError>()("BufferDataError", {
   reason: Reason,
   message: Schema.String,
   cause: Schema.optional(Schema.Defect())
@@ -57,8 +61,8 @@ export const messages = {
  * `access` of a URL). Reasons the format defines (missing container, permissions, URLs) get Tyger's fixed texts.
  */
 export const fromBlobStoreError = (operation: "upload" | "download" | "access") =>
-(error: BlobStoreError): BufferError => {
-  const make = (reason: Reason, message: string) => new BufferError({ reason, message, cause: error })
+(error: BlobStoreError): BufferDataError => {
+  const make = (reason: Reason, message: string) => new BufferDataError({ reason, message, cause: error })
   switch (error.reason) {
     case "ContainerNotFound":
       return make("BufferNotFound", messages.doesNotExist)

@@ -5,22 +5,7 @@
 // copy. A flush can happen while a read is still in flight (fs.read on a pipe cannot be cancelled); the flushed
 // block is the part before the in-flight read's target range, and the next block continues in the same arena, so
 // a block following a flush may be shorter than `blockSize`. Blocks are never written after they are returned.
-import type { ByteSource } from "./ByteSource.ts"
-
-export interface Block {
-  readonly bytes: Uint8Array
-  /** Its MD5 (base64), when the source computed it already. */
-  readonly md5?: string
-}
-
-export interface Blocks {
-  /** The next block, or `undefined` once the source is exhausted and everything was returned. */
-  readonly next: () => Promise<Block | undefined>
-  /** The block's upload is over: a source that recycles memory may reuse its bytes. */
-  readonly release?: (bytes: Uint8Array) => void
-  /** Stops reading ahead (without waiting for a read in progress). */
-  readonly close?: () => void
-}
+import type { Block, Blocks, ByteSource } from "../ByteStream.ts"
 
 const FLUSH = Symbol("flush")
 
