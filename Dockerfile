@@ -7,14 +7,13 @@ FROM node:22-bookworm-slim
 
 WORKDIR /app
 
-# Runtime dependencies only. `npm ci` refuses this lockfile (it lacks optional platform packages of the bun/deno
-# devDependencies that the registry does not serve, see .ci/run); `npm install` installs the same locked versions.
-# Install scripts are skipped: the only one a runtime dependency has (@pulumi/kubernetes) downloads a Pulumi plugin
-# that only `pulumi up` needs, never the CLI.
+# Runtime dependencies only, exactly as locked. Install scripts are skipped: the only one a runtime dependency has
+# (@pulumi/kubernetes) downloads a Pulumi plugin that only `pulumi up` needs, never the CLI.
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
+COPY model/ model/
 COPY dsl/ dsl/
 COPY engine/ engine/
 COPY providers/ providers/

@@ -20,6 +20,7 @@ import * as BufferWriter from "../../../../engine/buffers/BufferWriter.ts"
 import * as LocalBlobStore from "../../../../engine/buffers/LocalBlobStore.ts"
 import { refreshing } from "../../../../providers/kubernetes/sidecar/AccessUrl.ts"
 import { containerTerminated } from "../../../../providers/kubernetes/sidecar/MainWatch.ts"
+import { parseImports } from "../../../support/Imports.ts"
 import { tyger } from "../../../cli/Harness.ts"
 import { azuriteOrSkip } from "../../../support/Azurite.ts"
 import { tempDir } from "../../../support/Run.ts"
@@ -346,6 +347,18 @@ describe("Dockerfile", () => {
     assert.ok(copies.length >= 6, dockerfile)
     for (const source of copies) assert.ok(fs.existsSync(path.join(repoRoot, source)), `COPY source ${source} is missing`)
     for (const needed of ["dsl/", "engine/", "providers/", "cli/", "bin/", "package.json"]) assert.ok(copies.includes(needed), needed)
+    // Every folder the CLI can load (its import closure, lazy imports included) is in the image.
+    const closure = new Set<string>()
+    const visit = (file: string): void => {
+      if (closure.has(file)) return
+      closure.add(file)
+      for (const ref of parseImports(file, fs.readFileSync(path.join(repoRoot, file), "utf8"))) {
+        if (ref.specifier.startsWith(".")) visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), ref.specifier)))
+      }
+    }
+    visit("cli/main.ts")
+    const folders = new Set([...closure].map((file) => (file.includes("/") ? `${file.split("/")[0]}/` : file)))
+    for (const folder of folders) assert.ok(copies.includes(folder), `the CLI loads ${folder} but the image lacks it`)
     const entrypoint = /^ENTRYPOINT\s+(\[.*\])$/m.exec(dockerfile)?.[1]
     assert.deepEqual(JSON.parse(entrypoint ?? "null"), ["/app/bin/tyger"])
     assert.match(dockerfile, /^WORKDIR \/app$/m)
