@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import * as Fs from "node:fs"
 import type { BlobStoreError, Container } from "../../../engine/buffers/BlobStore.ts"
-import { fromBlobStoreError } from "../../../engine/buffers/BufferError.ts"
+import { fromBlobStoreError } from "../../../engine/buffers/BufferDataError.ts"
 import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
 import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
 import { O_RDONLY, O_WRONLY, openWhenRead, wakeOpens } from "../../../engine/pipes/Fifo.ts"
