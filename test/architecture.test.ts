@@ -3,7 +3,8 @@
 import { describe, it } from "node:test"
 import assert from "node:assert/strict"
 import { fileURLToPath } from "node:url"
-import { checkImports, collectSources, findCycles, formatViolation, parseImports, type SourceFile } from "./support/Imports.ts"
+import * as path from "node:path"
+import { checkImports, collectSources, findCycles, formatViolation, packageName, parseImports, type SourceFile } from "./support/Imports.ts"
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 
@@ -19,6 +20,26 @@ describe("architecture", () => {
   it("project sources have no import cycles (static imports, types included; a lazy import() is no edge)", () => {
     const cycles = findCycles(collectSources(ROOT))
     if (cycles.length > 0) assert.fail(`${cycles.length} import cycle(s):\n  ${cycles.map((c) => c.join(" ↔ ")).join("\n  ")}`)
+  })
+
+  it("importing tyger-ts or tyger-ts/library loads effect and nothing else (lazy imports included)", () => {
+    const sources = new Map(collectSources(ROOT).map((f) => [f.path, f.text]))
+    for (const entry of ["api/index.ts", "api/library.ts"]) {
+      const files = new Set<string>()
+      const packages = new Set<string>()
+      const visit = (file: string): void => {
+        if (files.has(file)) return
+        files.add(file)
+        for (const ref of parseImports(file, sources.get(file) ?? assert.fail(`${file} is not a source`))) {
+          if (ref.erased) continue
+          if (ref.specifier.startsWith(".")) visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), ref.specifier)))
+          else packages.add(packageName(ref.specifier))
+        }
+      }
+      visit(entry)
+      assert.deepEqual([...packages], ["effect"], entry)
+      assert.deepEqual([...files].filter((f) => !/^(api|model|dsl)\//.test(f)), [], entry)
+    }
   })
 
   it("no project source file is over 350 lines", () => {

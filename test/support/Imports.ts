@@ -110,6 +110,13 @@ export const LAYER_RULES: ReadonlyArray<LayerRule> = [
     packages: ["effect", "@effect/platform-node", "@pulumi/*"],
     builtins: true
   },
+  // The package's entry points re-export; they reach no composition root (cli/, stacks/).
+  {
+    dir: "api/",
+    internal: ["model/", "dsl/", "engine/", "providers/", "api/"],
+    packages: ["effect", "@effect/platform-node", "@pulumi/*"],
+    builtins: false
+  },
   { dir: "stacks/", internal: "any", packages: "any", builtins: true },
   { dir: "cli/", internal: "any", packages: "any", builtins: true }
 ]
