@@ -13,11 +13,6 @@ const colorDepthOf = (stream: Writable): number => {
   return tty.isTTY === true && typeof tty.getColorDepth === "function" ? tty.getColorDepth() : 1
 }
 
-const firstLine = (error: unknown): string => {
-  const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
-  return message.split("\n")[0] ?? message
-}
-
 /**
  * clipanion with cobra's manners: arguments are read with pflag's grammar (see `argv.ts`), and parse errors are
  * printed as `Error: <message>` on stderr with exit code 1 instead of clipanion's usage dump on stdout.
@@ -52,7 +47,10 @@ export class TygerCli extends Cli<TygerContext> {
     try {
       command = this.process([...prepared.argv], full)
     } catch (error) {
-      full.stderr.write(`Error: ${firstLine(error)}\n`)
+      // The renderer (and Effect with it) is loaded only once something has failed.
+      const { messageOf } = await import("./Errors.ts")
+      const message = messageOf(error)
+      full.stderr.write(`Error: ${message.split("\n")[0] ?? message}\n`)
       return 1
     }
     return super.run(command, full)

@@ -14,7 +14,7 @@ import { UNBOUND_PREFIX } from "../../providers/kubernetes/Contract.ts"
 import { invalidArguments } from "../CliError.ts"
 import { fatal } from "../output/Fatal.ts"
 import { interrupted } from "./Signals.ts"
-import { Canceled, errorText } from "./Transfer.ts"
+import { Canceled, fatalWith } from "./Transfer.ts"
 
 /**
  * `tyger buffer sidecar input|output|socket`: the helper containers of a Kubernetes job pod (argv fixed in
@@ -291,10 +291,10 @@ export const refreshing = (file: string, open: Open) =>
 /** Runs a transfer until it ends or SIGTERM/SIGINT (the pod is stopping) interrupts it; failures are Tyger's FTL. */
 const transfer = <E>(run: Effect.Effect<void, E>, failure: string) =>
   Effect.raceFirst(run, Effect.andThen(interrupted, Effect.andThen(Effect.logWarning("Canceling..."), Effect.fail(new Canceled())))).pipe(
-    Effect.catch((error) => fatal(failure, errorText(error)))
+    Effect.catch(fatalWith(failure))
   )
 
-const accessFailed = (error: BlobStoreError) => fatal("Unable to access buffer", errorText(fromBlobStoreError("access")(error)))
+const accessFailed = (error: BlobStoreError) => fatalWith("Unable to access buffer")(fromBlobStoreError("access")(error))
 
 const input = Effect.fnUntraced(function*(urlFile: string, pipe: string, open: Open, gone: Latch) {
   // Main may end before the URL is bound: then nothing will ever read the pipe.

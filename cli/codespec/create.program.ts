@@ -51,19 +51,19 @@ interface FlagValues {
 const given = <A>(
   occurrences: ReadonlyArray<string> | undefined,
   parse: (values: ReadonlyArray<string>) => Pflag.Parsed<A>
-): Pflag.Parsed<A | undefined> => (occurrences === undefined ? { ok: true, value: undefined } : parse(occurrences))
+): Pflag.Parsed<A | undefined> => (occurrences === undefined ? Result.succeed(undefined) : parse(occurrences))
 
 // pflag rejects a malformed value while parsing the command line, before the command runs.
 const parseFlagValues = (input: CreateInput): Pflag.Parsed<FlagValues> => {
   const inputs = given(input.inputs, (v) => Pflag.stringSlice(Pflag.flagLabel("input", "i"), v))
-  if (!inputs.ok) return inputs
+  if (Result.isFailure(inputs)) return Result.fail(inputs.failure)
   const outputs = given(input.outputs, (v) => Pflag.stringSlice(Pflag.flagLabel("output", "o"), v))
-  if (!outputs.ok) return outputs
+  if (Result.isFailure(outputs)) return Result.fail(outputs.failure)
   const env = given(input.env, (v) => Pflag.stringToString(Pflag.flagLabel("env", "e"), v))
-  if (!env.ok) return env
+  if (Result.isFailure(env)) return Result.fail(env.failure)
   const endpoints = given(input.endpoints, (v) => Pflag.stringToInt(Pflag.flagLabel("endpoint"), v))
-  if (!endpoints.ok) return endpoints
-  return { ok: true, value: { inputs: inputs.value, outputs: outputs.value, env: env.value, endpoints: endpoints.value } }
+  if (Result.isFailure(endpoints)) return Result.fail(endpoints.failure)
+  return Result.succeed({ inputs: inputs.success, outputs: outputs.success, env: env.success, endpoints: endpoints.success })
 }
 
 /** The codespec name and the container arguments, with Tyger's positional-argument rules. */
@@ -112,7 +112,7 @@ const overlay = (
   if (flags.endpoints !== undefined) out.endpoints = flags.endpoints
   if (input.maxReplicas !== undefined && input.maxReplicas !== "") {
     const replicas = Pflag.atoi(input.maxReplicas)
-    if (replicas.ok) out.maxReplicas = replicas.value
+    if (Result.isSuccess(replicas)) out.maxReplicas = replicas.success
     else client.push(`max-replicas must be an integer, got ${input.maxReplicas}`)
   }
   // The file's kind is taken as written; only the flag is lower-cased.
@@ -167,12 +167,12 @@ const problemsOf = (
 
 export const create = Effect.fn("codespec.create")(function*(input: CreateInput) {
   const flags = parseFlagValues(input)
-  if (!flags.ok) return yield* invalidArguments(flags.error)
+  if (Result.isFailure(flags)) return yield* invalidArguments(flags.failure)
   const hasFile = input.file !== undefined && input.file !== ""
   const requested = input.positionals.length > 0 && input.argsLenAtDash !== 0 ? input.positionals[0] : undefined
   const fileSpec: CodespecDocument.Spec = hasFile ? yield* SpecFile.load(input.file ?? "", requested) : {}
   const { name, containerArgs } = yield* positionalsOf(input, fileSpec, hasFile)
-  const { spec, ...checks } = overlay(fileSpec, input, flags.value, name, containerArgs)
+  const { spec, ...checks } = overlay(fileSpec, input, flags.success, name, containerArgs)
   const problems = problemsOf(spec, name, checks)
   if (problems.length > 0) {
     const reason = problems.some((p) => p.startsWith("InvalidInput: ")) ? "InvalidInput" : "InvalidArguments"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
 import { Store } from "../../engine/store/Store.ts"
 import type { StoreError } from "../../engine/store/StoreError.ts"
 import { type CliError, invalidArguments, notFound } from "../CliError.ts"
@@ -16,10 +16,10 @@ export interface ShowInput {
 /** `tyger codespec show NAME [--version N]`: the latest (or given) version as Tyger prints it. */
 export const show = Effect.fn("codespec.show")(function*(input: ShowInput) {
   const version = input.version === undefined ? undefined : Pflag.int(Pflag.flagLabel("version"), input.version)
-  if (version !== undefined && !version.ok) return yield* invalidArguments(version.error)
+  if (version !== undefined && Result.isFailure(version)) return yield* invalidArguments(version.failure)
   const name = yield* exactlyOneArg("codespec name", input.positionals)
   const store = yield* Store
-  const stored = yield* store.getCodespec(name, version?.value).pipe(
+  const stored = yield* store.getCodespec(name, version?.success).pipe(
     Effect.catchTag("StoreError", (error: StoreError): Effect.Effect<never, StoreError | CliError> =>
       error.reason === "NotFound" ? Effect.fail(notFound()) : Effect.fail(error))
   )
