@@ -2,7 +2,7 @@ import { Cli, type Command, type CommandClass } from "clipanion"
 import type { Writable } from "node:stream"
 import * as Argv from "./Argv.ts"
 import type { TygerContext } from "./BaseCommand.ts"
-import { leafOf } from "./LeafCommands.ts"
+import * as Commands from "./Commands.ts"
 import { VERSION } from "./Version.ts"
 
 export type { TygerContext }
@@ -74,7 +74,7 @@ export const make = (
 
 /** Runs the CLI on `argv` (without the executable and script); resolves with the exit code. */
 export const run = async (argv: ReadonlyArray<string>, context: Partial<TygerContext> = {}): Promise<number> => {
-  const leaf = await leafOf(argv)
-  const commands = leaf === undefined ? (await import("./AllCommands.ts")).commands : [leaf]
+  const leaf = await Commands.leafOf(argv)
+  const commands = leaf === undefined ? await Commands.all() : [leaf]
   return make(commands, { colors: colorDepthOf(context.stdout ?? Cli.defaultContext.stdout) > 1 }).run([...argv], context)
 }
