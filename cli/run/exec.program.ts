@@ -8,7 +8,7 @@ import type { LogLine } from "../../engine/runs/Provider.ts"
 import type { RunRecord } from "../../engine/store/RunRecord.ts"
 import { ExecOutputError, LOGS_GRACE, RunFailedError, Runs } from "../../engine/runs/Runs.ts"
 import { invalidArguments } from "../CliError.ts"
-import { runFailedText } from "../Errors.ts"
+import { messageOf, runFailedText } from "../Errors.ts"
 import { fatal, LoggedFatal } from "../output/Fatal.ts"
 import { descriptorSink, descriptorSource, isBrokenPipe, sinkOf } from "../buffer/Streams.ts"
 import { interrupted } from "../buffer/Signals.ts"
@@ -125,7 +125,7 @@ export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
   if (Exit.isSuccess(exit)) {
     if (flushed === undefined) return
     if (isBrokenPipe(flushed.error)) return yield* new LoggedFatal({ message: "broken pipe" })
-    return yield* withRunId(fatal("Failed to read output", flushed.error instanceof Error ? flushed.error.message : String(flushed.error)))
+    return yield* withRunId(fatal("Failed to read output", messageOf(flushed.error)))
   }
 
   if (Cause.hasInterruptsOnly(exit.cause)) {
