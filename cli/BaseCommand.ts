@@ -1,6 +1,6 @@
 import { type BaseContext, Command, Option } from "clipanion"
 import type { Effect } from "effect"
-import type { BufferServices, MonitorMode, RunServices, Services } from "./Runtime.ts"
+import type { BufferServices, MonitorMode, RunServices, Services } from "./Layers.ts"
 
 /** clipanion's context plus what the CLI needs from the process that started it. */
 export interface TygerContext extends BaseContext {
@@ -16,9 +16,6 @@ export interface TygerContext extends BaseContext {
  * program never loads the command, nor the command the program), which is how each flag is declared exactly once.
  */
 export type Flags<C extends BaseCommand> = Readonly<Omit<C, keyof BaseCommand>>
-
-const messageOf = (error: unknown): string =>
-  typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
 
 /**
  * Tyger's persistent flags and the one place commands run their programs. Only clipanion is loaded eagerly: the
@@ -47,8 +44,9 @@ export abstract class BaseCommand extends Command<TygerContext> {
     try {
       return await super.validateAndExecute()
     } catch (error) {
-      this.fail([messageOf(error)])
-      return 1
+      // The renderer (and Effect with it) is loaded only once something has failed.
+      const { messageOf } = await import("./Errors.ts")
+      return this.fail([messageOf(error)])
     }
   }
 

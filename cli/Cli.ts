@@ -2,7 +2,7 @@ import { Cli, type Command, type CommandClass } from "clipanion"
 import type { Writable } from "node:stream"
 import * as Argv from "./Argv.ts"
 import type { TygerContext } from "./BaseCommand.ts"
-import { leafOf } from "./LeafCommands.ts"
+import * as Commands from "./Commands.ts"
 import { VERSION } from "./Version.ts"
 
 export type { TygerContext }
@@ -11,11 +11,6 @@ export type { TygerContext }
 const colorDepthOf = (stream: Writable): number => {
   const tty = stream as Writable & { readonly isTTY?: boolean; readonly getColorDepth?: () => number }
   return tty.isTTY === true && typeof tty.getColorDepth === "function" ? tty.getColorDepth() : 1
-}
-
-const firstLine = (error: unknown): string => {
-  const message = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
-  return message.split("\n")[0] ?? message
 }
 
 /**
@@ -52,7 +47,10 @@ export class TygerCli extends Cli<TygerContext> {
     try {
       command = this.process([...prepared.argv], full)
     } catch (error) {
-      full.stderr.write(`Error: ${firstLine(error)}\n`)
+      // The renderer (and Effect with it) is loaded only once something has failed.
+      const { messageOf } = await import("./Errors.ts")
+      const message = messageOf(error)
+      full.stderr.write(`Error: ${message.split("\n")[0] ?? message}\n`)
       return 1
     }
     return super.run(command, full)
@@ -76,7 +74,7 @@ export const make = (
 
 /** Runs the CLI on `argv` (without the executable and script); resolves with the exit code. */
 export const run = async (argv: ReadonlyArray<string>, context: Partial<TygerContext> = {}): Promise<number> => {
-  const leaf = await leafOf(argv)
-  const commands = leaf === undefined ? (await import("./AllCommands.ts")).commands : [leaf]
+  const leaf = await Commands.leafOf(argv)
+  const commands = leaf === undefined ? await Commands.all() : [leaf]
   return make(commands, { colors: colorDepthOf(context.stdout ?? Cli.defaultContext.stdout) > 1 }).run([...argv], context)
 }

@@ -17,4 +17,6 @@ export const invalidArguments = (message: string): CliError =>
   new CliError({ reason: "InvalidArguments", messages: [message] })
 
 /** Tyger's server answer for a missing resource, as its CLI prints it. */
-export const notFound = (): CliError => new CliError({ reason: "NotFound", messages: ["NotFound: The resource was not found"] })
+export const NOT_FOUND = "NotFound: The resource was not found"
+
+export const notFound = (): CliError => new CliError({ reason: "NotFound", messages: [NOT_FOUND] })

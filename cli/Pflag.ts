@@ -1,12 +1,17 @@
+// The Result module alone, not the effect barrel: Argv.ts (loaded before any command runs) reads this module, and
+// `--help` must not pay for loading Effect.
+import * as Result from "effect/Result"
+
 /**
  * The flag-value grammar of Go's pflag (v1.0.10) and strconv, which Tyger's flags go through: string slices are CSV
  * records, `KEY=VALUE` maps split on commas only sometimes, ints accept Go literals. Errors carry cobra's wording.
  */
 
-export type Parsed<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly error: string }
+/** A flag value, or cobra's message for why it is not one. */
+export type Parsed<A> = Result.Result<A, string>
 
-const ok = <A>(value: A): Parsed<A> => ({ ok: true, value })
-const fail = <A = never>(error: string): Parsed<A> => ({ ok: false, error })
+const ok = <A>(value: A): Parsed<A> => Result.succeed(value)
+const fail = <A = never>(error: string): Parsed<A> => Result.fail(error)
 
 const GO_ESCAPES: { readonly [c: string]: string } = {
   "\u0007": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u000b": "\\v", "\"": "\\\"", "\\": "\\\\"
@@ -137,8 +142,8 @@ export const stringSlice = (flag: string, occurrences: ReadonlyArray<string>): P
   for (const value of occurrences) {
     if (value === "") continue
     const record = readCsvRecord(value)
-    if (!record.ok) return fail(invalidArgument(value, flag, record.error))
-    out.push(...record.value)
+    if (Result.isFailure(record)) return fail(invalidArgument(value, flag, record.failure))
+    out.push(...record.success)
   }
   return ok(out)
 }
@@ -164,8 +169,8 @@ export const stringToString = (
     if (equals === 1) pairs = [value.replace(/^"+|"+$/g, "")]
     else {
       const record = readCsvRecord(value)
-      if (!record.ok) return fail(invalidArgument(value, flag, record.error))
-      pairs = record.value
+      if (Result.isFailure(record)) return fail(invalidArgument(value, flag, record.failure))
+      pairs = record.success
     }
     for (const pair of pairs) {
       const kv = keyValue(pair)
@@ -187,8 +192,8 @@ export const stringToInt = (
       const kv = keyValue(pair)
       if (kv === undefined) return fail(invalidArgument(value, flag, `${pair} must be formatted as key=value`))
       const n = atoi(kv[1])
-      if (!n.ok) return fail(invalidArgument(value, flag, n.error))
-      out[kv[0]] = n.value
+      if (Result.isFailure(n)) return fail(invalidArgument(value, flag, n.failure))
+      out[kv[0]] = n.success
     }
   }
   return ok(out)
@@ -197,7 +202,7 @@ export const stringToInt = (
 /** pflag `Int`: `strconv.ParseInt(s, 0, 64)`. */
 export const int = (flag: string, value: string): Parsed<number> => {
   const n = parseInt64(value)
-  return n.ok ? n : fail(invalidArgument(value, flag, n.error))
+  return Result.isSuccess(n) ? n : fail(invalidArgument(value, flag, n.failure))
 }
 
 /**

@@ -1,5 +1,7 @@
 // The process entry for Node. Plain JavaScript on purpose: a `.ts` entry makes Node start its type-stripping loader
-// (~40 ms) before the first line runs, and `tyger --version` must start about as fast as the bare runtime.
+// (~40 ms) before the first line runs, and `tyger --version` must start about as fast as the bare runtime. This is
+// the only early answer to it, and prints what the `--version` command (cli/root/version.ts) prints, which answers
+// it everywhere else (a persistent flag before it, main.ts run directly); test/cli/e2e.test.ts compares the two.
 // Everything else goes to main.ts, which pays that cost once.
 import { readFileSync } from "node:fs"
 

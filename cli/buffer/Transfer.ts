@@ -14,17 +14,9 @@ import { interrupted } from "./Signals.ts"
 
 /** What `buffer read` and `buffer write` share: Tyger's checks before any data moves, and how a transfer ends. */
 
-/** The error text Tyger logs with `error=`: server answers as `<code>: <message>`, the rest as their message. */
-export const errorText = (error: unknown): string => {
-  if (typeof error === "object" && error !== null && "message" in error) {
-    const code = (error as { readonly code?: unknown }).code
-    const message = String(error.message)
-    return typeof code === "string" && (error as { readonly _tag?: unknown })._tag === "BuffersError"
-      ? `${code}: ${message}`
-      : message
-  }
-  return String(error)
-}
+/** Tyger's FTL line for a failure, with `error=` in its words (see Errors.logText, loaded only once something failed). */
+export const fatalWith = (message: string) => (error: unknown) =>
+  Effect.flatMap(Effect.promise(() => import("../Errors.ts")), (Errors) => fatal(message, Errors.logText(error)))
 
 /** `-p, --dop`, parsed with the other flags (before the arguments are checked). */
 const dopFlag = (value: string | undefined, fallback: number) => intFlag("dop", "p", value, fallback)
@@ -46,13 +38,13 @@ const openTarget = Effect.fnUntraced(function*(
   const ttl = yield* accessTtlSeconds(accessTtl)
   const buffers = yield* Buffers
   const target = yield* buffers.resolve(argument, { cwd }).pipe(
-    Effect.catch((error) => fatal("Unable to access buffer", errorText(error)))
+    Effect.catch(fatalWith("Unable to access buffer"))
   )
   if (target._tag === "Url" && ttl !== undefined) {
     return yield* fatal("access-ttl is only supported when a buffer ID is specified")
   }
   return yield* buffers.open(target, access).pipe(
-    Effect.catch((error) => fatal("Unable to access buffer", errorText(error)))
+    Effect.catch(fatalWith("Unable to access buffer"))
   )
 })
 
@@ -102,7 +94,7 @@ export const transfer = <E>(
       Effect.tapError(() => Effect.sync(() => meter.finish(false))),
       Effect.catch((error) =>
         // Like Tyger's Go binary killed by SIGPIPE when the reader of its stdout goes away: no message.
-        isBrokenPipe(error) ? Effect.fail(new LoggedFatal({ message: "broken pipe" })) : fatal(failure, errorText(error))
+        isBrokenPipe(error) ? Effect.fail(new LoggedFatal({ message: "broken pipe" })) : fatalWith(failure)(error)
       )
     )
     meter.finish(true)

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
 import { invalidArguments } from "../CliError.ts"
 import * as Pflag from "../Pflag.ts"
 
@@ -28,12 +28,12 @@ export const exactlyOne = (positionals: ReadonlyArray<string>) => {
 /** A pflag `StringToString` flag such as `--tag`; absent flags give an empty map. */
 export const mapFlag = (long: string, short: string | undefined, occurrences: ReadonlyArray<string> | undefined) => {
   const parsed = Pflag.stringToString(Pflag.flagLabel(long, short), occurrences ?? [])
-  return parsed.ok ? Effect.succeed(parsed.value) : Effect.fail(invalidArguments(parsed.error))
+  return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(invalidArguments(parsed.failure))
 }
 
 /** A pflag `Int` flag given as text, or its default. */
 export const intFlag = (long: string, short: string | undefined, value: string | undefined, fallback: number) => {
   if (value === undefined) return Effect.succeed(fallback)
   const parsed = Pflag.int(Pflag.flagLabel(long, short), value)
-  return parsed.ok ? Effect.succeed(parsed.value) : Effect.fail(invalidArguments(parsed.error))
+  return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(invalidArguments(parsed.failure))
 }

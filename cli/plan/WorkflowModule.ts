@@ -8,9 +8,6 @@ import { CliIo } from "../CliIo.ts"
 /** A tyger-ts extension: `-f`/`plan` also take a TypeScript (or JavaScript) workflow module. */
 export const isModuleFile = (file: string): boolean => /\.(?:[cm]?ts|[cm]?js)$/i.test(file)
 
-const messageOf = (cause: unknown): string =>
-  typeof cause === "object" && cause !== null && "message" in cause ? String(cause.message) : String(cause)
-
 const fileError = (message: string) => new CliError({ reason: "InvalidFile", messages: [message] })
 
 /** Imports the module (running its top level, as `import` does) and collects its exported runs and codespecs. */
@@ -22,7 +19,13 @@ export const load = Effect.fn("workflowModule.load")(function*(file: string) {
   if (!exists) return yield* fileError(`failed to read file ${file}: open ${file}: no such file or directory`)
   const exports = yield* Effect.tryPromise({
     try: () => import(pathToFileURL(absolute).href) as Promise<{ readonly [name: string]: unknown }>,
-    catch: (cause) => fileError(`failed to load module ${file}: ${messageOf(cause)}`)
-  })
+    catch: (cause) => cause
+  }).pipe(Effect.catch((cause) =>
+    // The renderer is loaded only once something has failed (see Errors.ts).
+    Effect.flatMap(
+      Effect.promise(() => import("../Errors.ts")),
+      (Errors) => Effect.fail(fileError(`failed to load module ${file}: ${Errors.messageOf(cause)}`))
+    )
+  ))
   return Workflow.fromModule(exports)
 })

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
 import * as Path from "node:path"
 import * as Codespec from "../../dsl/Codespec.ts"
 import * as CodespecDocument from "../../model/CodespecDocument.ts"
@@ -54,11 +54,11 @@ const fromYaml = Effect.fnUntraced(function*(file: string) {
 /** `tyger plan FILE` (a tyger-ts extension): the provider-neutral plan a workflow compiles to. */
 export const plan = Effect.fn("plan")(function*(input: PlanInput) {
   const format = Pflag.enumValue(Pflag.flagLabel("format"), input.format ?? "json", FORMATS)
-  if (!format.ok) return yield* invalidArguments(format.error)
+  if (Result.isFailure(format)) return yield* invalidArguments(format.failure)
   const provider = input.provider === undefined
     ? undefined
     : Pflag.enumValue(Pflag.flagLabel("provider"), input.provider, PROVIDERS)
-  if (provider !== undefined && !provider.ok) return yield* invalidArguments(provider.error)
+  if (provider !== undefined && Result.isFailure(provider)) return yield* invalidArguments(provider.failure)
   if (input.namespace !== undefined && !(NAMESPACE.test(input.namespace) && input.namespace.length <= 63)) {
     return yield* invalidArguments(Pflag.invalidArgument(input.namespace, Pflag.flagLabel("namespace"),
       "must be a DNS-1123 label (lower case alphanumeric characters or '-', at most 63)"))
@@ -70,14 +70,14 @@ export const plan = Effect.fn("plan")(function*(input: PlanInput) {
   const workflow = WorkflowModule.isModuleFile(file) ? yield* WorkflowModule.load(file) : yield* fromYaml(file)
   const compiled = yield* Compile.compile(
     workflow,
-    provider === undefined ? {} : { capabilities: capabilitiesOf[provider.value], provider: provider.value }
+    provider === undefined ? {} : { capabilities: capabilitiesOf[provider.success], provider: provider.success }
   )
   const io = yield* CliIo
-  if (format.value === "yaml" && provider?.value === "kubernetes") {
+  if (format.success === "yaml" && provider?.success === "kubernetes") {
     // What `kubectl apply -f -` (or the Pulumi component) would apply; the plan itself stays reachable as JSON, or
     // as YAML without a provider.
     const objects = manifests(compiled, { namespace: input.namespace ?? "default", image: input.image ?? DEFAULT_IMAGE })
     return yield* io.out(KubernetesYaml.toYaml(objects))
   }
-  yield* io.out(format.value === "json" ? Plan.toJsonString(compiled) : YamlFiles.stringify(Plan.encode(compiled)))
+  yield* io.out(format.success === "json" ? Plan.toJsonString(compiled) : YamlFiles.stringify(Plan.encode(compiled)))
 })

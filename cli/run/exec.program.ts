@@ -1,11 +1,14 @@
-import { Cause, Duration, Effect, Exit, Fiber, Option, Result, Stream } from "effect"
+import { Cause, Effect, Exit, Fiber, Option, Result, Stream } from "effect"
 import type { Readable, Writable } from "node:stream"
+import { BlobStoreError } from "../../engine/buffers/BlobStore.ts"
+import { BufferError } from "../../engine/buffers/BufferError.ts"
 import * as BufferReader from "../../engine/buffers/BufferReader.ts"
 import * as BufferWriter from "../../engine/buffers/BufferWriter.ts"
 import type { LogLine } from "../../engine/runs/Provider.ts"
 import type { RunRecord } from "../../engine/store/RunRecord.ts"
-import { Runs } from "../../engine/runs/Runs.ts"
+import { ExecOutputError, LOGS_GRACE, RunFailedError, Runs } from "../../engine/runs/Runs.ts"
 import { invalidArguments } from "../CliError.ts"
+import { messageOf, runFailedText } from "../Errors.ts"
 import { fatal, LoggedFatal } from "../output/Fatal.ts"
 import { descriptorSink, descriptorSource, isBrokenPipe, sinkOf } from "../buffer/Streams.ts"
 import { interrupted } from "../buffer/Signals.ts"
@@ -27,9 +30,6 @@ export interface ExecInput extends SpecInput {
   readonly stderr: Writable
 }
 
-/** How long Tyger waits for the logs to finish streaming once the run has ended. */
-const LOGS_GRACE = Duration.seconds(20)
-
 /**
  * Tyger's `--block-size` (checked before anything else, in cobra's PreRunE): a `B` is appended, base-2 units. The
  * parser's module is loaded only then: it builds `buffer gen`'s 1 MiB pattern when loaded, which every exec would pay.
@@ -41,13 +41,6 @@ const blockSizeOf = (value: string | undefined) => {
     return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(invalidArguments(parsed.failure))
   })
 }
-
-/** Tyger's text for a run that ended other than Succeeded: the reason in parentheses only when there is one. */
-export const runFailedMessage = (run: Pick<RunRecord, "status" | "statusReason">): string =>
-  `run failed with status ${run.status}${run.statusReason === undefined || run.statusReason === "" ? "" : ` (${run.statusReason})`}`
-
-const tagOf = (u: unknown): string | undefined =>
-  typeof u === "object" && u !== null && "_tag" in u && typeof u._tag === "string" ? u._tag : undefined
 
 /**
  * `tyger run exec`: creates the run and supervises it in this process; stdin goes to the job's single unmapped input
@@ -132,31 +125,29 @@ export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
   if (Exit.isSuccess(exit)) {
     if (flushed === undefined) return
     if (isBrokenPipe(flushed.error)) return yield* new LoggedFatal({ message: "broken pipe" })
-    return yield* withRunId(fatal("Failed to read output", flushed.error instanceof Error ? flushed.error.message : String(flushed.error)))
+    return yield* withRunId(fatal("Failed to read output", messageOf(flushed.error)))
   }
 
   if (Cause.hasInterruptsOnly(exit.cause)) {
     if (created === undefined) return yield* fatal("Run failed", "context canceled")
     const ended = yield* tygerErrors(runs.get(created.id))
-    return yield* withRunId(fatal("Run failed", runFailedMessage(ended)))
+    return yield* withRunId(fatal("Run failed", runFailedText(ended)))
   }
   const failure = Cause.findErrorOption(exit.cause)
   if (Option.isNone(failure)) return yield* Effect.failCause(exit.cause)
   const error = failure.value
-  switch (tagOf(error)) {
-    case "RunFailedError":
-      if (input.logs && created !== undefined) yield* remainingLogs(created.id)
-      return yield* withRunId(fatal("Run failed", runFailedMessage(error as unknown as RunRecord)))
-    case "ExecOutputError":
-      // Like Tyger's Go binary killed by SIGPIPE when the reader of its stdout goes away: no message.
-      if (isBrokenPipe((error as { readonly cause?: unknown }).cause) || isBrokenPipe(error)) {
-        return yield* new LoggedFatal({ message: "broken pipe" })
-      }
-      return yield* withRunId(fatal("Failed to read output", (error as Error).message))
-    case "BufferDataError":
-    case "BlobStoreError":
-      // What fails after the run was created is the input transfer.
-      if (created !== undefined) return yield* withRunId(fatal("Failed to write input", (error as Error).message))
+  if (error instanceof RunFailedError) {
+    if (input.logs && created !== undefined) yield* remainingLogs(created.id)
+    return yield* withRunId(fatal("Run failed", runFailedText(error)))
+  }
+  if (error instanceof ExecOutputError) {
+    // Like Tyger's Go binary killed by SIGPIPE when the reader of its stdout goes away: no message.
+    if (isBrokenPipe(error.cause) || isBrokenPipe(error)) return yield* new LoggedFatal({ message: "broken pipe" })
+    return yield* withRunId(fatal("Failed to read output", error.message))
+  }
+  // What fails after the run was created is the input transfer.
+  if ((error instanceof BufferDataError || error instanceof BlobStoreError) && created !== undefined) {
+    return yield* withRunId(fatal("Failed to write input", error.message))
   }
   return yield* tygerErrors(Effect.fail(error))
 })

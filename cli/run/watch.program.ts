@@ -4,7 +4,7 @@ import { CliError, invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as GoJson from "../output/GoJson.ts"
 import { goQuote } from "../Pflag.ts"
-import { exactlyOneArg, fromEngine } from "./RunArgs.ts"
+import { exactlyOneArg, tygerErrors } from "./RunArgs.ts"
 import * as RunJson from "./RunJson.ts"
 
 export interface WatchInput {
@@ -30,7 +30,7 @@ export const watch = Effect.fn("run.watch")(function*(input: WatchInput) {
     if (line === last) return Effect.void
     last = line
     return io.out(`${line}\n`)
-  }).pipe(Effect.mapError(fromEngine))
+  }).pipe(tygerErrors)
   yield* attempt.pipe(
     Effect.catch((error) =>
       Effect.logError("error watching run").pipe(

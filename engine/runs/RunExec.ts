@@ -30,8 +30,8 @@ export class ExecOutputError extends Schema.TaggedError<ExecOutputError>()("Exec
 }) {}
 
 export const CANCELED_BY_USER = "Canceled by user"
-/** Tyger's exec waits this long for the logs to finish streaming once the run has ended. */
-const LOGS_GRACE = Duration.seconds(20)
+/** Tyger's exec waits this long for the logs to finish streaming once the run has ended (the CLI's too). */
+export const LOGS_GRACE = Duration.seconds(20)
 
 export interface ExecOptions extends CreateOptions {
   /** The bytes of the single unmapped input buffer (Tyger: stdin). @default no bytes */

@@ -16,7 +16,7 @@ import { Store } from "../store/Store.ts"
 import type { StoreError } from "../store/StoreError.ts"
 
 export { type CreateOptions, RunsError }
-export { CANCELED_BY_USER, type ExecOptions, ExecOutputError, RunFailedError } from "./RunExec.ts"
+export { CANCELED_BY_USER, type ExecOptions, ExecOutputError, LOGS_GRACE, RunFailedError } from "./RunExec.ts"
 
 /** Everything that can go wrong creating, reading or running a run. */
 export type RunsFailure =

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict"
 import { describe, test } from "node:test"
+import { Result } from "effect"
 import * as Argv from "../../cli/Argv.ts"
 import * as Pflag from "../../cli/Pflag.ts"
 
 const value = <A>(parsed: Pflag.Parsed<A>): A => {
-  if (!parsed.ok) assert.fail(parsed.error)
-  return parsed.value
+  if (Result.isFailure(parsed)) assert.fail(parsed.failure)
+  return parsed.success
 }
 const error = <A>(parsed: Pflag.Parsed<A>): string => {
-  if (parsed.ok) assert.fail(`expected an error, got ${JSON.stringify(parsed.value)}`)
-  return parsed.error
+  if (Result.isSuccess(parsed)) assert.fail(`expected an error, got ${JSON.stringify(parsed.success)}`)
+  return parsed.failure
 }
 
 describe("pflag values", () => {

@@ -5,7 +5,7 @@ import * as Path from "node:path"
 import process from "node:process"
 import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
-import { collect } from "../support/Cli.ts"
+import { collect, tygerArgv } from "../support/Cli.ts"
 import { tempDir } from "../support/Run.ts"
 
 const here = (import.meta as { readonly url: string }).url
@@ -38,6 +38,17 @@ describe("tyger (end to end)", () => {
     const dataDir = Path.join(tempDir("tyger-e2e-"), "data")
     assert.deepEqual(await tyger(dataDir, "--version"), { code: 0, stdout: "tyger version 0.1.0\n", stderr: "" })
     assert.deepEqual(await tyger(dataDir, "-v"), { code: 0, stdout: "tyger version 0.1.0\n", stderr: "" })
+  })
+
+  test("--version: bin.mjs's early answer is the command's", async () => {
+    const dataDir = Path.join(tempDir("tyger-e2e-"), "data")
+    const [exe, ...args] = tygerArgv("bin.mjs")
+    const viaBin = (flag: string) =>
+      collect(spawn(exe!, [...args, flag], { cwd: root, env: { ...process.env, TYGER_TS_DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "pipe"] }))
+    for (const flag of ["--version", "-v"]) {
+      // A persistent flag first: the `--version` command answers, through main.ts.
+      assert.deepEqual(await viaBin(flag), await tyger(dataDir, "--log-level", "info", flag), flag)
+    }
   })
 
   test("codespec create, then show", async () => {

@@ -1,12 +1,11 @@
-// The table of commands loaded alone (cli/LeafCommands.ts) against the commands themselves, and the same answers from
-// a command loaded alone as from the whole CLI.
+// The table of commands (cli/Commands.ts) against the commands themselves, and the same answers from a command
+// loaded alone as from the whole CLI.
 import assert from "node:assert/strict"
 import { PassThrough } from "node:stream"
 import { text } from "node:stream/consumers"
 import { describe, test } from "node:test"
-import { commands } from "../../cli/AllCommands.ts"
 import * as Cli from "../../cli/Cli.ts"
-import { LEAVES, leafOf } from "../../cli/LeafCommands.ts"
+import { all, COMMANDS, leafOf } from "../../cli/Commands.ts"
 
 const capture = async (...args: ReadonlyArray<string>) => {
   const stdout = new PassThrough()
@@ -20,10 +19,16 @@ const capture = async (...args: ReadonlyArray<string>) => {
 }
 
 describe("commands loaded alone", () => {
-  test("the table names every two-word command of the CLI by its first path, and loads that command", async () => {
-    const twoWords = commands.filter((command) => command.paths?.[0]?.length === 2)
+  test("the table names each command by its first path, once, and loads that command", async () => {
+    const commands = await all()
+    assert.equal(new Set(commands).size, COMMANDS.length)
+    assert.deepEqual(commands.map((command) => command.paths?.[0]), COMMANDS.map((entry) => entry.path))
+  })
+
+  test("every two-word command of the CLI is loaded alone by its first path", async () => {
+    const twoWords = (await all()).filter((command) => command.paths?.[0]?.length === 2)
     assert.deepEqual(
-      Object.keys(LEAVES).sort(),
+      COMMANDS.filter((entry) => entry.path.length === 2).map((entry) => entry.path.join(" ")).sort(),
       twoWords.map((command) => command.paths![0]!.join(" ")).sort()
     )
     for (const command of twoWords) {
