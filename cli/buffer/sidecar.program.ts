@@ -1,9 +1,9 @@
 import { Effect } from "effect"
 import * as BufferSidecar from "../../providers/kubernetes/sidecar/BufferSidecar.ts"
 import { type CliError, invalidArguments } from "../CliError.ts"
-import { fatal, type LoggedFatal } from "../output/Fatal.ts"
+import type { LoggedFatal } from "../output/Fatal.ts"
 import { interrupted } from "./Signals.ts"
-import { errorText } from "./Transfer.ts"
+import { fatalWith } from "./Transfer.ts"
 
 /**
  * `tyger buffer sidecar input|output|socket`: the Kubernetes provider's buffer sidecar
@@ -13,6 +13,6 @@ import { errorText } from "./Transfer.ts"
 export const sidecar = Effect.fn("buffer.sidecar")(function*(args: BufferSidecar.SidecarArgs) {
   yield* BufferSidecar.run(args, interrupted).pipe(
     Effect.catchTag("SidecarError", (error): Effect.Effect<never, CliError | LoggedFatal> =>
-      error.reason === "InvalidArguments" ? Effect.fail(invalidArguments(error.message)) : fatal(error.message, errorText(error.cause)))
+      error.reason === "InvalidArguments" ? Effect.fail(invalidArguments(error.message)) : fatalWith(error.message)(error.cause))
   )
 })

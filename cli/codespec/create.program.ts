@@ -33,19 +33,19 @@ interface FlagValues {
 const given = <A>(
   occurrences: ReadonlyArray<string> | undefined,
   parse: (values: ReadonlyArray<string>) => Pflag.Parsed<A>
-): Pflag.Parsed<A | undefined> => (occurrences === undefined ? { ok: true, value: undefined } : parse(occurrences))
+): Pflag.Parsed<A | undefined> => (occurrences === undefined ? Result.succeed(undefined) : parse(occurrences))
 
 // pflag rejects a malformed value while parsing the command line, before the command runs.
 const parseFlagValues = (flags: CreateFlags): Pflag.Parsed<FlagValues> => {
   const inputs = given(flags.inputs, (v) => Pflag.stringSlice(Pflag.flagLabel("input", "i"), v))
-  if (!inputs.ok) return inputs
+  if (Result.isFailure(inputs)) return Result.fail(inputs.failure)
   const outputs = given(flags.outputs, (v) => Pflag.stringSlice(Pflag.flagLabel("output", "o"), v))
-  if (!outputs.ok) return outputs
+  if (Result.isFailure(outputs)) return Result.fail(outputs.failure)
   const env = given(flags.env, (v) => Pflag.stringToString(Pflag.flagLabel("env", "e"), v))
-  if (!env.ok) return env
+  if (Result.isFailure(env)) return Result.fail(env.failure)
   const endpoints = given(flags.endpoints, (v) => Pflag.stringToInt(Pflag.flagLabel("endpoint"), v))
-  if (!endpoints.ok) return endpoints
-  return { ok: true, value: { inputs: inputs.value, outputs: outputs.value, env: env.value, endpoints: endpoints.value } }
+  if (Result.isFailure(endpoints)) return Result.fail(endpoints.failure)
+  return Result.succeed({ inputs: inputs.success, outputs: outputs.success, env: env.success, endpoints: endpoints.success })
 }
 
 /** The codespec name and the container arguments, with Tyger's positional-argument rules. */
@@ -94,7 +94,7 @@ const overlay = (
   if (values.endpoints !== undefined) out.endpoints = values.endpoints
   if (flags.maxReplicas !== undefined && flags.maxReplicas !== "") {
     const replicas = Pflag.atoi(flags.maxReplicas)
-    if (replicas.ok) out.maxReplicas = replicas.value
+    if (Result.isSuccess(replicas)) out.maxReplicas = replicas.success
     else client.push(`max-replicas must be an integer, got ${flags.maxReplicas}`)
   }
   // The file's kind is taken as written; only the flag is lower-cased.
@@ -149,12 +149,12 @@ const problemsOf = (
 
 export const create = Effect.fn("codespec.create")(function*(flags: CreateFlags) {
   const values = parseFlagValues(flags)
-  if (!values.ok) return yield* invalidArguments(values.error)
+  if (Result.isFailure(values)) return yield* invalidArguments(values.failure)
   const hasFile = flags.file !== undefined && flags.file !== ""
   const requested = flags.positionals.length > 0 && flags.argsLenAtDash !== 0 ? flags.positionals[0] : undefined
   const fileSpec: CodespecDocument.Spec = hasFile ? yield* SpecFile.load(flags.file ?? "", requested) : {}
   const { name, containerArgs } = yield* positionalsOf(flags, fileSpec, hasFile)
-  const { spec, ...checks } = overlay(fileSpec, flags, values.value, name, containerArgs)
+  const { spec, ...checks } = overlay(fileSpec, flags, values.success, name, containerArgs)
   const problems = problemsOf(spec, name, checks)
   if (problems.length > 0) {
     const reason = problems.some((p) => p.startsWith("InvalidInput: ")) ? "InvalidInput" : "InvalidArguments"

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
 import { Codespecs } from "../../engine/codespecs/Codespecs.ts"
 import type { Flags } from "../BaseCommand.ts"
 import { invalidArguments, notFound } from "../CliError.ts"
@@ -11,10 +11,10 @@ import type { CodespecShowCommand } from "./show.ts"
 /** `tyger codespec show NAME [--version N]`: the latest (or given) version as Tyger prints it. */
 export const show = Effect.fn("codespec.show")(function*(flags: Flags<CodespecShowCommand>) {
   const version = flags.version === undefined ? undefined : Pflag.int(Pflag.flagLabel("version"), flags.version)
-  if (version !== undefined && !version.ok) return yield* invalidArguments(version.error)
+  if (version !== undefined && Result.isFailure(version)) return yield* invalidArguments(version.failure)
   const name = yield* exactlyOneArg("codespec name", flags.positionals)
   const codespecs = yield* Codespecs
-  const stored = yield* codespecs.get(name, version?.value).pipe(
+  const stored = yield* codespecs.get(name, version?.success).pipe(
     Effect.catchTag("CodespecNotFound", () => Effect.fail(notFound()))
   )
   const io = yield* CliIo

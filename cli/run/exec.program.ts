@@ -1,7 +1,7 @@
 import { Cause, Effect, Exit, Fiber, Option, Result, Stream } from "effect"
 import type { Readable, Writable } from "node:stream"
 import { BlobStoreError } from "../../engine/buffers/BlobStore.ts"
-import { BufferError } from "../../engine/buffers/BufferError.ts"
+import { BufferDataError } from "../../engine/buffers/BufferDataError.ts"
 import * as BufferReader from "../../engine/buffers/BufferReader.ts"
 import * as BufferWriter from "../../engine/buffers/BufferWriter.ts"
 import type { LogLine } from "../../engine/runs/Provider.ts"
