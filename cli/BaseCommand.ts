@@ -1,4 +1,4 @@
-import { type BaseContext, Command, Option } from "clipanion"
+import { type BaseContext, Command, Option, type Usage } from "clipanion"
 import type { Effect } from "effect"
 import type { BufferServices, MonitorMode, RunServices, Services } from "./Layers.ts"
 
@@ -9,6 +9,13 @@ export interface TygerContext extends BaseContext {
   /** The directory relative paths are resolved against. @default process.cwd() */
   readonly cwd?: string
 }
+
+/** `tyger <noun> <verb>` and the plural Tyger also accepts (`tyger buffers list`). */
+export const pathsOf = (noun: string, verb: string): Array<Array<string>> => [[noun, verb], [`${noun}s`, verb]]
+
+/** A command's help: its category (Tyger's group), one-line description, and the details and examples if any. */
+export const usage = (category: string, description: string, more: Omit<Usage, "category" | "description"> = {}): Usage =>
+  Command.Usage({ category, description, ...more })
 
 /**
  * The flags of a command class, as its program reads them: the clipanion fields the command declares, without what

@@ -1,13 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferAccessCommand extends BaseCommand {
-  static override paths = [["buffer", "access"], ["buffers", "access"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Get a URL to be able to read or write to a buffer",
+  static override paths = pathsOf("buffer", "access")
+  static override usage = usage("Buffers", "Get a URL to be able to read or write to a buffer", {
     details: "Get a URL to be able to read or write to a buffer. The URL is valid for one hour.",
     examples: [["Get a URL to write a buffer", "$0 buffer access yf4sx2aqzitepjhmxjhanomn5e --write"]]
   })

@@ -1,13 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferCreateCommand extends BaseCommand {
-  static override paths = [["buffer", "create"], ["buffers", "create"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Create a buffer",
+  static override paths = pathsOf("buffer", "create")
+  static override usage = usage("Buffers", "Create a buffer", {
     details: "Create a buffer. Writes the buffer ID to stdout on success.",
     examples: [
       ["Create a buffer", "$0 buffer create"],

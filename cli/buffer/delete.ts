@@ -1,12 +1,9 @@
-import { BaseCommand } from "../BaseCommand.ts"
+import { pathsOf, usage } from "../BaseCommand.ts"
 import { bulkCommand } from "./BulkCommand.ts"
 
 export class BufferDeleteCommand extends bulkCommand("delete", { verb: "Delete", gerund: "deleting", subject: "buffers" }) {
-  static override paths = [["buffer", "delete"], ["buffers", "delete"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Delete buffers",
+  static override paths = pathsOf("buffer", "delete")
+  static override usage = usage("Buffers", "Delete buffers", {
     details: "Delete buffers (soft-delete). Give buffer IDs, or select buffers with `--tag` (and `--exclude-tag`), or `--all`.",
     examples: [
       ["Soft-delete a buffer", "$0 buffer delete yf4sx2aqzitepjhmxjhanomn5e"],

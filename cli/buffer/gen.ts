@@ -1,13 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferGenCommand extends BaseCommand {
-  static override paths = [["buffer", "gen"], ["buffers", "gen"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Generate deterministic data.",
+  static override paths = pathsOf("buffer", "gen")
+  static override usage = usage("Buffers", "Generate deterministic data.", {
     details: `
       Generate SIZE bytes of arbitrary but deterministic data.
       The SIZE argument must be a number with an optional unit (e.g. 10MB). 1KB and 1KiB are both treated as 1024 bytes.

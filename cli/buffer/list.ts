@@ -1,13 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferListCommand extends BaseCommand {
-  static override paths = [["buffer", "list"], ["buffers", "list"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "List buffers",
+  static override paths = pathsOf("buffer", "list")
+  static override usage = usage("Buffers", "List buffers", {
     details: "List buffers. Buffers are sorted by descending created time.",
     examples: [
       ["List the newest 1000 buffers", "$0 buffer list"],

@@ -1,12 +1,9 @@
-import { BaseCommand } from "../BaseCommand.ts"
+import { pathsOf, usage } from "../BaseCommand.ts"
 import { bulkCommand } from "./BulkCommand.ts"
 
 export class BufferPurgeCommand extends bulkCommand("purge", { verb: "Purge", gerund: "purging", subject: "deleted buffers" }) {
-  static override paths = [["buffer", "purge"], ["buffers", "purge"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Purge deleted buffers (irreversible)",
+  static override paths = pathsOf("buffer", "purge")
+  static override usage = usage("Buffers", "Purge deleted buffers (irreversible)", {
     details: "Purge deleted buffers (irreversible). Give buffer IDs, or select buffers with `--tag` (and `--exclude-tag`), or `--all`.",
     examples: [
       ["Purge a soft-deleted buffer", "$0 buffer purge yf4sx2aqzitepjhmxjhanomn5e"],

@@ -1,12 +1,9 @@
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferReadCommand extends BaseCommand {
-  static override paths = [["buffer", "read"], ["buffers", "read"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Reads the contents of a buffer",
+  static override paths = pathsOf("buffer", "read")
+  static override usage = usage("Buffers", "Reads the contents of a buffer", {
     details: `
       Reads the contents of a buffer. The argument is a buffer ID, an access URL (\`tyger buffer access\`), or a file
       holding one. A buffer still being written is streamed as its data arrives.

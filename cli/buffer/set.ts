@@ -1,13 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferSetCommand extends BaseCommand {
-  static override paths = [["buffer", "set"], ["buffers", "set"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Updates or replaces tags set on a buffer",
+  static override paths = pathsOf("buffer", "set")
+  static override usage = usage("Buffers", "Updates or replaces tags set on a buffer", {
     details: "Updates or replaces tags set on a buffer",
     examples: [
       ["Add or change a tag", "$0 buffer set yf4sx2aqzitepjhmxjhanomn5e --tag stage=done"],

@@ -1,13 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferShowCommand extends BaseCommand {
-  static override paths = [["buffer", "show"], ["buffers", "show"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Show the details of a buffer",
+  static override paths = pathsOf("buffer", "show")
+  static override usage = usage("Buffers", "Show the details of a buffer", {
     details: "Show the details of a buffer",
     examples: [["Show a buffer", "$0 buffer show yf4sx2aqzitepjhmxjhanomn5e"]]
   })

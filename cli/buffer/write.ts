@@ -1,13 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferWriteCommand extends BaseCommand {
-  static override paths = [["buffer", "write"], ["buffers", "write"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Buffers",
-    description: "Writes to a buffer",
+  static override paths = pathsOf("buffer", "write")
+  static override usage = usage("Buffers", "Writes to a buffer", {
     details: `
       Write data to a buffer. The argument is a buffer ID, an access URL (\`tyger buffer access --write\`), or a file
       holding one. A buffer can be written once; Ctrl-C leaves it permanently failed.

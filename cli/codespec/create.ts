@@ -1,12 +1,9 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 
 export class CodespecCreateCommand extends BaseCommand {
-  static override paths = [["codespec", "create"], ["codespecs", "create"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Codespecs",
-    description: "Create or update a codespec",
+  static override paths = pathsOf("codespec", "create")
+  static override usage = usage("Codespecs", "Create or update a codespec", {
     details: `
       Create or update a codespec. Outputs the version of the codespec that was created.
 

@@ -1,12 +1,9 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 
 export class CodespecListCommand extends BaseCommand {
-  static override paths = [["codespec", "list"], ["codespecs", "list"]]
-
-  static override usage = BaseCommand.Usage({
-    category: "Codespecs",
-    description: "List codespecs",
+  static override paths = pathsOf("codespec", "list")
+  static override usage = usage("Codespecs", "List codespecs", {
     details: "List codespecs. Latest version of codespecs are sorted alphabetically.",
     examples: [
       ["List every codespec", "$0 codespec list"],

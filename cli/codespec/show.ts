@@ -1,12 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, usage } from "../BaseCommand.ts"
 
 export class CodespecShowCommand extends BaseCommand {
   static override paths = [["codespec", "show"], ["codespec", "get"], ["codespecs", "show"], ["codespecs", "get"]]
 
-  static override usage = BaseCommand.Usage({
-    category: "Codespecs",
-    description: "Show the details of a codespec",
+  static override usage = usage("Codespecs", "Show the details of a codespec", {
     details: "Show the details of a codespec: its latest version, or the one given with `--version`.",
     examples: [
       ["Show the latest version of a codespec", "$0 codespec show hello"],

@@ -1,12 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, usage } from "../BaseCommand.ts"
 
 export class PlanCommand extends BaseCommand {
   static override paths = [["plan"]]
 
-  static override usage = BaseCommand.Usage({
-    category: "Workflows",
-    description: "Print the plan a workflow compiles to (tyger-ts)",
+  static override usage = usage("Workflows", "Print the plan a workflow compiles to (tyger-ts)", {
     details: `
       Compiles FILE into the provider-neutral plan and prints it. FILE is a TypeScript workflow module (its exported
       runs and codespecs) or a Tyger YAML file: a run file when it has a top-level \`job:\`, else a codespec file.
