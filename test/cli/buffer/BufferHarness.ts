@@ -1,48 +1,12 @@
-// The in-process CLI for buffer commands: like harness.ts, plus stdin content and terminal flags per stream.
+// The in-process CLI for buffer commands (Harness.ts's, with stdout's bytes) and sessions over one data directory.
 import assert from "node:assert/strict"
 import * as Path from "node:path"
-import { PassThrough } from "node:stream"
-import { buffer as collect } from "node:stream/consumers"
-import * as Cli from "../../../cli/Cli.ts"
+import { type CliResult, type RunOptions, tygerWith } from "../Harness.ts"
 import { tempDir } from "../../support/Run.ts"
 
-export interface BufferCliResult {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-  readonly bytes: Uint8Array
-}
-
-export interface BufferRunOptions {
-  readonly dataDir: string
-  readonly cwd?: string
-  /** What stdin delivers (then its end); nothing and an open end when absent. */
-  readonly stdin?: string | Uint8Array
-  readonly stdinTerminal?: boolean
-  readonly stderrTerminal?: boolean
-  readonly env?: Readonly<Record<string, string | undefined>>
-}
-
-export const tygerWith = async (options: BufferRunOptions, ...args: ReadonlyArray<string>): Promise<BufferCliResult> => {
-  const stdin = Object.assign(new PassThrough(), options.stdinTerminal === true ? { isTTY: true } : {})
-  const stdout = new PassThrough()
-  const stderr = Object.assign(new PassThrough(), options.stderrTerminal === true ? { isTTY: true } : {})
-  if (options.stdin !== undefined) stdin.end(options.stdin)
-  const out = collect(stdout)
-  const err = collect(stderr)
-  const code = await Cli.run(["--data-dir", options.dataDir, ...args], {
-    stdin,
-    stdout,
-    stderr,
-    env: options.env ?? {},
-    colorDepth: 1,
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd })
-  })
-  stdout.end()
-  stderr.end()
-  const bytes = new Uint8Array(await out)
-  return { code, bytes, stdout: new TextDecoder().decode(bytes), stderr: new TextDecoder().decode(await err) }
-}
+export type BufferCliResult = CliResult & { readonly bytes: Uint8Array }
+export type BufferRunOptions = RunOptions
+export { tygerWith }
 
 /** A fresh data directory; the returned function runs `tyger --data-dir <it> ...args` with `env`. */
 export const session = (env: Readonly<Record<string, string | undefined>> = {}) => {

@@ -1,26 +1,10 @@
 // The FIFO primitives the Docker pumps and the Kubernetes buffer sidecar share, against programs played by host shells.
 import assert from "node:assert/strict"
-import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
-import * as Path from "node:path"
 import { describe, test } from "node:test"
 import * as Fifo from "../../../engine/pipes/Fifo.ts"
 import { Latch } from "../../../engine/pipes/Latch.ts"
-import { tempDir } from "../../support/Run.ts"
-
-const sh = (script: string): Promise<{ code: number | null; stdout: string }> =>
-  new Promise((resolve) => {
-    const child = spawn("sh", ["-c", script], { stdio: ["ignore", "pipe", "inherit"] })
-    let stdout = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.on("close", (code) => resolve({ code, stdout }))
-  })
-
-const fifo = async (name = "p.pipe") => {
-  const path = Path.join(tempDir("tyger-fifo-"), name)
-  await Fifo.make([path])
-  return path
-}
+import { fifo, sh } from "../../support/Pipes.ts"
 
 describe("FIFOs", () => {
   test("mkfifo makes FIFOs any user can open", async () => {

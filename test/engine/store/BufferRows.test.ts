@@ -1,24 +1,14 @@
 import assert from "node:assert/strict"
 import { describe, test } from "node:test"
-import { Effect, Exit, Layer } from "effect"
-import { TestClock } from "effect/testing"
+import { Effect, Exit } from "effect"
 import { makeId } from "../../../engine/store/BufferRecord.ts"
 import { Store } from "../../../engine/store/Store.ts"
-import { tempDir } from "../../support/Run.ts"
+import { TestClock } from "effect/testing"
+import * as TestStore from "./TestStore.ts"
 
 const DAY = 24 * 60 * 60 * 1000
-const T0 = Date.UTC(2026, 0, 1)
 
-/** A fresh store under a TestClock set to T0; `program` runs with both. */
-const withStore = <A, E>(program: Effect.Effect<A, E, Store>) =>
-  Effect.runPromise(
-    Effect.gen(function*() {
-      yield* TestClock.setTime(T0)
-      return yield* program
-    }).pipe(
-      Effect.provide(Layer.provideMerge(Store.layer({ dataDir: tempDir("tyger-buffers-") }), TestClock.layer()))
-    ) as Effect.Effect<A, E>
-  )
+const withStore = TestStore.withStore("tyger-buffers-")
 
 const create = (tags: Record<string, string> = {}, expiresAt?: number) =>
   Effect.flatMap(Store, (store) =>
@@ -43,12 +33,12 @@ describe("buffer metadata in the Store", () => {
       assert.deepEqual(yield* store.getBuffer(buffer.id, { softDeleted: false }), buffer)
       const tagged = yield* store.updateBuffer(buffer.id, false, { tags: { a: "c" } })
       assert.notEqual(tagged.eTag, buffer.eTag)
-      const expiring = yield* store.updateBuffer(buffer.id, false, { expiresAt: T0 + DAY })
+      const expiring = yield* store.updateBuffer(buffer.id, false, { expiresAt: TestStore.T0 + DAY })
       assert.notEqual(expiring.eTag, tagged.eTag)
       assert.deepEqual(expiring.tags, { a: "c" })
       const deleted = yield* store.softDeleteBuffer(buffer.id)
       assert.notEqual(deleted.eTag, expiring.eTag)
-      assert.equal(deleted.expiresAt, T0 + DAY)
+      assert.equal(deleted.expiresAt, TestStore.T0 + DAY)
       assert.equal(yield* failure(store.getBuffer(buffer.id, { softDeleted: false })), "The resource was not found")
       assert.equal((yield* store.getBuffer(buffer.id, { softDeleted: true })).id, buffer.id)
     })))
@@ -71,11 +61,11 @@ describe("buffer metadata in the Store", () => {
   test("an expired buffer is soft-deleted before any sweep, and gone after its soft-deleted lifetime", () =>
     withStore(Effect.gen(function*() {
       const store = yield* Store
-      const buffer = yield* create({}, T0 + 60_000)
+      const buffer = yield* create({}, TestStore.T0 + 60_000)
       yield* TestClock.adjust("61 seconds")
       assert.equal(yield* failure(store.getBuffer(buffer.id, { softDeleted: false })), "The resource was not found")
       const soft = yield* store.getBuffer(buffer.id, { softDeleted: true })
-      assert.equal(soft.expiresAt, T0 + 60_000 + DAY)
+      assert.equal(soft.expiresAt, TestStore.T0 + 60_000 + DAY)
       assert.deepEqual(yield* store.sweepBuffers(100), [])
       assert.equal((yield* store.getBuffer(buffer.id, { softDeleted: true })).eTag, soft.eTag)
       yield* TestClock.adjust("1 day")
@@ -91,7 +81,7 @@ describe("buffer metadata in the Store", () => {
       const buffer = yield* create()
       yield* store.softDeleteBuffer(buffer.id)
       const purged = yield* store.purgeBuffer(buffer.id)
-      assert.equal(purged.expiresAt, T0)
+      assert.equal(purged.expiresAt, TestStore.T0)
       yield* TestClock.adjust("1 millis")
       assert.deepEqual(yield* store.sweepBuffers(10), [buffer.id])
     })))

@@ -1,19 +1,12 @@
 import assert from "node:assert/strict"
 import { describe, test } from "node:test"
-import { Effect, Exit, Layer } from "effect"
-import { TestClock } from "effect/testing"
+import { Effect, Exit } from "effect"
 import { Store } from "../../../engine/store/Store.ts"
-import { tempDir } from "../../support/Run.ts"
+import { TestClock } from "effect/testing"
+import * as TestStore from "./TestStore.ts"
 
-const T0 = Date.UTC(2026, 0, 1)
 
-const withStore = <A, E>(program: Effect.Effect<A, E, Store>) =>
-  Effect.runPromise(
-    Effect.gen(function*() {
-      yield* TestClock.setTime(T0)
-      return yield* program
-    }).pipe(Effect.provide(Layer.provideMerge(Store.layer({ dataDir: tempDir("tyger-runs-") }), TestClock.layer()))) as Effect.Effect<A, E>
-  )
+const withStore = TestStore.withStore("tyger-runs-")
 
 const create = (tags: Record<string, string> = {}) =>
   Effect.flatMap(Store, (store) => store.createRun({ tags, document: { job: { codespec: "x" } }, plan: { apiVersion: "p" } }))
@@ -25,7 +18,7 @@ describe("runs in the Store", () => {
       const b = yield* create()
       assert.equal(b.id, a.id + 1)
       assert.equal(a.status, "Pending")
-      assert.equal(a.createdAt, T0)
+      assert.equal(a.createdAt, TestStore.T0)
       assert.deepEqual(a.document, { job: { codespec: "x" } })
     })))
 
@@ -33,15 +26,15 @@ describe("runs in the Store", () => {
     withStore(Effect.gen(function*() {
       const store = yield* Store
       const run = yield* create()
-      const running = yield* store.transitionRun(run.id, { status: "Running", startedAt: T0 + 5 })
+      const running = yield* store.transitionRun(run.id, { status: "Running", startedAt: TestStore.T0 + 5 })
       assert.equal(running?.status, "Running")
       assert.notEqual(running?.eTag, run.eTag)
-      const canceled = yield* store.transitionRun(run.id, { status: "Canceled", statusReason: "Canceled by user", finishedAt: T0 + 9 })
-      const late = yield* store.transitionRun(run.id, { status: "Succeeded", finishedAt: T0 + 10 })
+      const canceled = yield* store.transitionRun(run.id, { status: "Canceled", statusReason: "Canceled by user", finishedAt: TestStore.T0 + 9 })
+      const late = yield* store.transitionRun(run.id, { status: "Succeeded", finishedAt: TestStore.T0 + 10 })
       assert.equal(late?.status, "Canceled")
       assert.equal(late?.statusReason, "Canceled by user")
-      assert.equal(late?.startedAt, T0 + 5)
-      assert.equal(late?.finishedAt, T0 + 9)
+      assert.equal(late?.startedAt, TestStore.T0 + 5)
+      assert.equal(late?.finishedAt, TestStore.T0 + 9)
       const tagged = yield* store.setRunTags(run.id, { a: "b" }, canceled?.eTag)
       assert.notEqual(tagged.eTag, canceled?.eTag)
       const stale = yield* Effect.exit(store.setRunTags(run.id, { a: "c" }, canceled?.eTag))

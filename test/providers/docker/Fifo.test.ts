@@ -1,26 +1,11 @@
 // The host ends of a run's pipes, against programs played by host shells (no engine needed): waiting without
 // blocking, pipes never opened, programs closing early, end-of-file held back until the program succeeded.
 import assert from "node:assert/strict"
-import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
-import * as Path from "node:path"
 import { describe, test } from "node:test"
 import * as Fifo from "../../../providers/docker/internal/Fifo.ts"
+import { fifo, sh } from "../../support/Pipes.ts"
 import { tempDir } from "../../support/Run.ts"
-
-const sh = (script: string): Promise<{ code: number | null; stdout: string }> =>
-  new Promise((resolve) => {
-    const child = spawn("sh", ["-c", script], { stdio: ["ignore", "pipe", "inherit"] })
-    let stdout = ""
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-    child.on("close", (code) => resolve({ code, stdout }))
-  })
-
-const fifo = async (name = "p.pipe") => {
-  const path = Path.join(tempDir("tyger-fifo-"), name)
-  await Fifo.make([path])
-  return path
-}
 
 const readAll = async (reader: Fifo.PipeReader): Promise<string> => {
   const buffer = new Uint8Array(1 << 16)
