@@ -7,27 +7,12 @@ import * as YamlFiles from "../../engine/files/YamlFiles.ts"
 import { invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Path from "node:path"
+import type { Flags } from "../BaseCommand.ts"
+import type { RunCreateFlags } from "./CreateFlags.ts"
 import { intFlag, mapFlag } from "./RunArgs.ts"
 
 /** The flags `run create` and `run exec` share, as given (clipanion keeps them as text; pflag's rules apply here). */
-export interface SpecInput {
-  readonly file: string | undefined
-  readonly codespec: string | undefined
-  readonly version: string | undefined
-  readonly replicas: string | undefined
-  readonly nodePool: string | undefined
-  readonly buffers: ReadonlyArray<string> | undefined
-  readonly bufferTags: ReadonlyArray<string> | undefined
-  readonly bufferTtl: string | undefined
-  readonly workerCodespec: string | undefined
-  readonly workerVersion: string | undefined
-  readonly workerReplicas: string | undefined
-  readonly workerNodePool: string | undefined
-  readonly cluster: string | undefined
-  readonly timeout: string | undefined
-  readonly tags: ReadonlyArray<string> | undefined
-  readonly bufferAccessTtl: string | undefined
-}
+type Input = Flags<RunCreateFlags>
 
 export const NO_JOB_CODESPEC = "a codespec for the job must be specified"
 
@@ -39,7 +24,7 @@ const reference = (codespec: string, version: string | undefined) =>
   version === undefined || version === "" ? codespec : `${codespec}/versions/${version}`
 
 /** The flag values pflag parses before the command runs; its errors come first, as cobra reports them. */
-const parseFlags = Effect.fnUntraced(function*(input: SpecInput) {
+const parseFlags = Effect.fnUntraced(function*(input: Input) {
   return {
     replicas: input.replicas === undefined ? undefined : yield* intFlag("replicas", "r", input.replicas, 1),
     workerReplicas: input.workerReplicas === undefined ? undefined : yield* intFlag("worker-replicas", undefined, input.workerReplicas, 1),
@@ -55,7 +40,7 @@ const parseFlags = Effect.fnUntraced(function*(input: SpecInput) {
  */
 const applyFlags = Effect.fnUntraced(function*(
   document: Document,
-  input: SpecInput,
+  input: Input,
   flags: Effect.Success<ReturnType<typeof parseFlags>>
 ) {
   const job: Document = isRecord(document["job"]) ? { ...document["job"] } : {}
@@ -114,7 +99,7 @@ const hasJobCodespec = (document: Document): boolean => {
  * The run `run create|exec` would send. Problems in the file are reported as Tyger's `failed to parse file X: ...`,
  * with the line where the file alone can locate them.
  */
-export const runOf = Effect.fn("run.spec")(function*(input: SpecInput) {
+export const runOf = Effect.fn("run.spec")(function*(input: Input) {
   const flags = yield* parseFlags(input)
   const io = yield* CliIo
   const file = input.file === undefined || input.file === "" ? undefined : input.file
