@@ -3,7 +3,7 @@ import type { Writable } from "node:stream"
 import { Runs } from "../../engine/runs/Runs.ts"
 import { CliError } from "../CliError.ts"
 import { sinkOf } from "../buffer/Streams.ts"
-import { exactlyOneArg, intFlag, LOGS_NOT_FOUND, runIdOf, sinceFlag, tygerErrors } from "./RunArgs.ts"
+import { intFlag, LOGS_NOT_FOUND, runIdArg, sinceFlag, tygerErrors } from "./RunArgs.ts"
 import { format, writeText } from "./LogLines.ts"
 import * as Since from "./Since.ts"
 import type { Flags } from "../BaseCommand.ts"
@@ -18,8 +18,7 @@ const notFound = () => new CliError({ reason: "NotFound", messages: [LOGS_NOT_FO
 export const logs = Effect.fn("run.logs")(function*(flags: Flags<RunLogsCommand>, stdout: Writable) {
   const tail = yield* intFlag("tail", undefined, flags.tail, -1)
   const since = yield* sinceFlag(flags.since)
-  const id = runIdOf(yield* exactlyOneArg("run ID", flags.positionals))
-  if (id === undefined) return yield* notFound()
+  const id = yield* runIdArg("run ID", flags.positionals, notFound)
   const runs = yield* Runs
   const write = writeText(sinkOf(stdout))
   const lines = runs.logs(id, {

@@ -1,10 +1,9 @@
 import { Effect, Fiber } from "effect"
 import * as Fs from "node:fs"
 import { Runs } from "../../engine/runs/Runs.ts"
-import { notFound } from "../CliError.ts"
 import * as MonitorProcess from "../MonitorProcess.ts"
 import { interrupted } from "../buffer/Signals.ts"
-import { exactlyOneArg, runIdOf, tygerErrors } from "./RunArgs.ts"
+import { runIdArg, tygerErrors } from "./RunArgs.ts"
 import type { Flags } from "../BaseCommand.ts"
 import type { RunMonitorCommand } from "./monitor.ts"
 
@@ -25,8 +24,7 @@ export const monitor = Effect.fn("run.monitor")(function*(
   /** `--data-dir` as the launcher passes it (absolute), to find the monitor's log file. */
   dataDir: string | undefined
 ) {
-  const id = runIdOf(yield* exactlyOneArg("run ID", flags.positionals))
-  if (id === undefined) return yield* notFound()
+  const id = yield* runIdArg("run ID", flags.positionals)
   const runs = yield* Runs
   const fiber = yield* Effect.forkChild(tygerErrors(runs.monitor(id)))
   const signals = yield* Effect.forkChild(interrupted.pipe(Effect.andThen(Fiber.interrupt(fiber))))

@@ -2,9 +2,9 @@ import { Effect } from "effect"
 import * as Tags from "../../model/Tags.ts"
 import { ETAG_MISMATCH } from "../../engine/buffers/Buffers.ts"
 import { Runs } from "../../engine/runs/Runs.ts"
-import { CliError, invalidArguments, notFound } from "../CliError.ts"
+import { CliError, invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
-import { exactlyOneArg, mapFlag, runIdOf, tygerErrors } from "./RunArgs.ts"
+import { mapFlag, runIdArg, tygerErrors } from "./RunArgs.ts"
 import * as RunJson from "./RunJson.ts"
 import type { Flags } from "../BaseCommand.ts"
 import type { RunSetCommand } from "./set.ts"
@@ -16,8 +16,7 @@ import type { RunSetCommand } from "./set.ts"
  */
 export const set = Effect.fn("run.set")(function*(flags: Flags<RunSetCommand>) {
   const given = yield* mapFlag("tag", undefined, flags.tags)
-  const id = runIdOf(yield* exactlyOneArg("Run ID", flags.positionals))
-  if (id === undefined) return yield* notFound()
+  const id = yield* runIdArg("Run ID", flags.positionals)
   const eTag = flags.eTag === undefined || flags.eTag === "" ? undefined : flags.eTag
   const runs = yield* Runs
   let tags: { readonly [key: string]: string } = given
