@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import * as TagOptions from "../common/TagOptions.ts"
 import * as Options from "./BufferOptions.ts"
 
 export class BufferSetCommand extends BaseCommand {
@@ -12,14 +13,9 @@ export class BufferSetCommand extends BaseCommand {
     ]
   })
 
-  clearTags = Option.Boolean("--clear-tags", false, {
-    description:
-      "clear all existing tags from the buffer and replace them with the new tags. If not specified, the existing tags are preserved and updated."
-  })
-  tags = Option.Array("--tag", {
-    description: "add or update a key-value tag to the buffer. Can be specified multiple times."
-  })
-  eTag = Option.String("--etag", { description: "the ETag read ETag to guard against concurrent updates, " })
+  clearTags = TagOptions.clearTags()
+  tags = TagOptions.tags()
+  eTag = TagOptions.eTag()
   ttl = Options.ttl()
   softDeleted = Options.softDeleted()
 

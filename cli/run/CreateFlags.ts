@@ -3,7 +3,8 @@ import { BaseCommand } from "../BaseCommand.ts"
 
 /**
  * The flags `tyger run create` and `tyger run exec` share (Tyger's `newRunCreateCommandCore`), in Tyger's order.
- * Values stay text: the program applies pflag's parsing and Tyger's checks, in Tyger's order.
+ * Values stay text: the program applies pflag's parsing and Tyger's checks, in Tyger's order (RunFromFlags.runOf,
+ * which reads them as `Flags<RunCreateFlags>`).
  */
 export abstract class RunCreateFlags extends BaseCommand {
   file = Option.String("-f,--file", {
@@ -44,27 +45,4 @@ export abstract class RunCreateFlags extends BaseCommand {
   })
 
   positionals = Option.Rest()
-
-  protected spec() {
-    return {
-      positionals: this.positionals,
-      file: this.file,
-      codespec: this.codespec,
-      version: this.version,
-      replicas: this.replicas,
-      nodePool: this.nodePool,
-      buffers: this.buffers,
-      bufferTags: this.bufferTags,
-      bufferTtl: this.bufferTtl,
-      bufferAccessTtl: this.bufferAccessTtl,
-      workerCodespec: this.workerCodespec,
-      workerVersion: this.workerVersion,
-      workerReplicas: this.workerReplicas,
-      workerNodePool: this.workerNodePool,
-      cluster: this.cluster,
-      timeout: this.timeout,
-      tags: this.tags,
-      pull: this.pull
-    }
-  }
 }

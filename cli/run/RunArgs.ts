@@ -1,5 +1,6 @@
 import { Effect } from "effect"
-import { invalidArguments } from "../CliError.ts"
+import { type CliError, invalidArguments, notFound } from "../CliError.ts"
+import { exactlyOneArg } from "../common/Args.ts"
 import * as Since from "./Since.ts"
 
 /** What the `tyger run …` programs share: ids, flags, and the engine's failures in the words Tyger's CLI prints. */
@@ -12,6 +13,13 @@ export { exactlyOneArg, intFlag, mapFlag } from "../common/Args.ts"
  */
 export const runIdOf = (text: string): number | undefined =>
   /^[0-9]{1,15}$/.test(text) ? Number(text) : undefined
+
+/** Tyger's `exactlyOneArg(name)` for a run id, then {@link runIdOf}: an id that cannot be one is `missing`. */
+export const runIdArg = (name: string, positionals: ReadonlyArray<string>, missing: () => CliError = notFound) =>
+  Effect.flatMap(exactlyOneArg(name, positionals), (text) => {
+    const id = runIdOf(text)
+    return id === undefined ? Effect.fail(missing()) : Effect.succeed(id)
+  })
 
 /** `-s, --since`, as epoch nanoseconds. */
 export const sinceFlag = (value: string | undefined) => {

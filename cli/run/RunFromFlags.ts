@@ -7,27 +7,12 @@ import * as YamlFiles from "../../engine/files/YamlFiles.ts"
 import { invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Path from "node:path"
+import type { Flags } from "../BaseCommand.ts"
+import type { RunCreateFlags } from "./CreateFlags.ts"
 import { intFlag, mapFlag } from "./RunArgs.ts"
 
 /** The flags `run create` and `run exec` share, as given (clipanion keeps them as text; pflag's rules apply here). */
-export interface SpecInput {
-  readonly file: string | undefined
-  readonly codespec: string | undefined
-  readonly version: string | undefined
-  readonly replicas: string | undefined
-  readonly nodePool: string | undefined
-  readonly buffers: ReadonlyArray<string> | undefined
-  readonly bufferTags: ReadonlyArray<string> | undefined
-  readonly bufferTtl: string | undefined
-  readonly workerCodespec: string | undefined
-  readonly workerVersion: string | undefined
-  readonly workerReplicas: string | undefined
-  readonly workerNodePool: string | undefined
-  readonly cluster: string | undefined
-  readonly timeout: string | undefined
-  readonly tags: ReadonlyArray<string> | undefined
-  readonly bufferAccessTtl: string | undefined
-}
+type Input = Flags<RunCreateFlags>
 
 export const NO_JOB_CODESPEC = "a codespec for the job must be specified"
 
@@ -35,11 +20,14 @@ type Document = Record<string, unknown>
 
 const isRecord = (u: unknown): u is Document => typeof u === "object" && u !== null && !Array.isArray(u)
 
+/** Given and not empty: when one of Tyger's text flags overrides the file. */
+const given = (value: string | undefined): value is string => value !== undefined && value !== ""
+
 const reference = (codespec: string, version: string | undefined) =>
-  version === undefined || version === "" ? codespec : `${codespec}/versions/${version}`
+  given(version) ? `${codespec}/versions/${version}` : codespec
 
 /** The flag values pflag parses before the command runs; its errors come first, as cobra reports them. */
-const parseFlags = Effect.fnUntraced(function*(input: SpecInput) {
+const parseFlags = Effect.fnUntraced(function*(input: Input) {
   return {
     replicas: input.replicas === undefined ? undefined : yield* intFlag("replicas", "r", input.replicas, 1),
     workerReplicas: input.workerReplicas === undefined ? undefined : yield* intFlag("worker-replicas", undefined, input.workerReplicas, 1),
@@ -49,31 +37,35 @@ const parseFlags = Effect.fnUntraced(function*(input: SpecInput) {
   }
 })
 
+/** A map flag merged key by key over the file's map of the same name. */
+const merge = (target: Document, key: string, flags: { readonly [key: string]: string }) => {
+  if (Object.keys(flags).length > 0) target[key] = { ...(isRecord(target[key]) ? target[key] : {}), ...flags }
+}
+
+/** A TimeSpan flag, sent as the server reads it (a .NET TimeSpan), which is what the run shows. */
+const timeSpan = (value: string, parse: (text: string) => Result.Result<TimeSpan.TimeSpan, string>) => {
+  const parsed = parse(value)
+  return Result.isFailure(parsed)
+    ? Effect.fail(invalidArguments(parsed.failure))
+    : Effect.succeed(TimeSpan.formatDotNet(parsed.success))
+}
+
 /**
  * Tyger's `newRunCreateCommandCore`: the file's run, then each given flag over it (maps merged key by key, a worker
  * target created as soon as any `--worker-*` flag is given), then the checks Tyger's CLI makes itself.
  */
 const applyFlags = Effect.fnUntraced(function*(
   document: Document,
-  input: SpecInput,
+  input: Input,
   flags: Effect.Success<ReturnType<typeof parseFlags>>
 ) {
   const job: Document = isRecord(document["job"]) ? { ...document["job"] } : {}
   document["job"] = job
-  if (input.codespec !== undefined && input.codespec !== "") job["codespec"] = reference(input.codespec, input.version)
-  if (Object.keys(flags.buffers).length > 0) {
-    job["buffers"] = { ...(isRecord(job["buffers"]) ? job["buffers"] : {}), ...flags.buffers }
-  }
-  if (Object.keys(flags.bufferTags).length > 0) {
-    job["tags"] = { ...(isRecord(job["tags"]) ? job["tags"] : {}), ...flags.bufferTags }
-  }
-  if (input.bufferTtl !== undefined && input.bufferTtl !== "") {
-    const ttl = TimeSpan.parseBufferTtl(input.bufferTtl)
-    if (Result.isFailure(ttl)) return yield* invalidArguments(ttl.failure)
-    // Sent as the server reads it (a .NET TimeSpan), which is what the run shows.
-    job["bufferTtl"] = TimeSpan.formatDotNet(ttl.success)
-  }
-  if (input.nodePool !== undefined && input.nodePool !== "") job["nodePool"] = input.nodePool
+  if (given(input.codespec)) job["codespec"] = reference(input.codespec, input.version)
+  merge(job, "buffers", flags.buffers)
+  merge(job, "tags", flags.bufferTags)
+  if (given(input.bufferTtl)) job["bufferTtl"] = yield* timeSpan(input.bufferTtl, TimeSpan.parseBufferTtl)
+  if (given(input.nodePool)) job["nodePool"] = input.nodePool
   if (flags.replicas !== undefined) job["replicas"] = flags.replicas
 
   const workerFlagGiven = [input.workerCodespec, input.workerVersion, input.workerReplicas, input.workerNodePool]
@@ -81,26 +73,20 @@ const applyFlags = Effect.fnUntraced(function*(
   if (workerFlagGiven || isRecord(document["worker"])) {
     const worker: Document = isRecord(document["worker"]) ? { ...document["worker"] } : {}
     document["worker"] = worker
-    if (input.workerCodespec !== undefined && input.workerCodespec !== "") {
-      worker["codespec"] = reference(input.workerCodespec, input.workerVersion)
-    }
-    if (input.workerNodePool !== undefined && input.workerNodePool !== "") worker["nodePool"] = input.workerNodePool
+    if (given(input.workerCodespec)) worker["codespec"] = reference(input.workerCodespec, input.workerVersion)
+    if (given(input.workerNodePool)) worker["nodePool"] = input.workerNodePool
     if (flags.workerReplicas !== undefined) worker["replicas"] = flags.workerReplicas
   }
 
-  if (input.cluster !== undefined && input.cluster !== "") document["cluster"] = input.cluster
-  if (input.timeout !== undefined && input.timeout !== "") {
+  if (given(input.cluster)) document["cluster"] = input.cluster
+  if (given(input.timeout)) {
     const duration = GoDuration.parseDuration(input.timeout)
     if (Result.isFailure(duration)) return yield* invalidArguments(duration.failure)
     document["timeoutSeconds"] = GoDuration.toWholeSeconds(duration.success)
   }
-  if (Object.keys(flags.tags).length > 0) {
-    document["tags"] = { ...(isRecord(document["tags"]) ? document["tags"] : {}), ...flags.tags }
-  }
-  if (input.bufferAccessTtl !== undefined && input.bufferAccessTtl !== "") {
-    const ttl = TimeSpan.parseTimeToLive(input.bufferAccessTtl)
-    if (Result.isFailure(ttl)) return yield* invalidArguments(ttl.failure)
-    document["bufferAccessTtl"] = TimeSpan.formatDotNet(ttl.success)
+  merge(document, "tags", flags.tags)
+  if (given(input.bufferAccessTtl)) {
+    document["bufferAccessTtl"] = yield* timeSpan(input.bufferAccessTtl, TimeSpan.parseTimeToLive)
   }
   return document
 })
@@ -114,10 +100,10 @@ const hasJobCodespec = (document: Document): boolean => {
  * The run `run create|exec` would send. Problems in the file are reported as Tyger's `failed to parse file X: ...`,
  * with the line where the file alone can locate them.
  */
-export const runOf = Effect.fn("run.spec")(function*(input: SpecInput) {
+export const runOf = Effect.fn("run.spec")(function*(input: Input) {
   const flags = yield* parseFlags(input)
   const io = yield* CliIo
-  const file = input.file === undefined || input.file === "" ? undefined : input.file
+  const file = given(input.file) ? input.file : undefined
   const path = file === undefined ? undefined : Path.resolve(io.cwd, file)
   // Read relative to the command's directory, reported as the user wrote it.
   const relabel = (error: YamlFiles.TygerFileError) =>

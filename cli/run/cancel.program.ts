@@ -3,17 +3,15 @@ import { Runs } from "../../engine/runs/Runs.ts"
 import { invalidArguments, notFound } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import { exactlyOneArg, runIdOf, tygerErrors } from "./RunArgs.ts"
-
-export interface CancelInput {
-  readonly positionals: ReadonlyArray<string>
-}
+import type { Flags } from "../BaseCommand.ts"
+import type { RunCancelCommand } from "./cancel.ts"
 
 /**
  * `tyger run cancel ID`: the run becomes Canceled at once (`Canceled by user`) and its code is stopped. A run that
  * already ended is left as it is, which Tyger reports as an error naming its status.
  */
-export const cancel = Effect.fn("run.cancel")(function*(input: CancelInput) {
-  const given = yield* exactlyOneArg("run name", input.positionals)
+export const cancel = Effect.fn("run.cancel")(function*(flags: Flags<RunCancelCommand>) {
+  const given = yield* exactlyOneArg("run name", flags.positionals)
   const id = runIdOf(given)
   if (id === undefined) return yield* notFound()
   const runs = yield* Runs

@@ -1,5 +1,5 @@
-import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as RunOptions from "./RunOptions.ts"
 
 export class RunCancelCommand extends BaseCommand {
   static override paths = [["run", "cancel"], ["run", "stop"], ["runs", "cancel"], ["runs", "stop"]]
@@ -11,10 +11,10 @@ export class RunCancelCommand extends BaseCommand {
     examples: [["Cancel run 12", "$0 run cancel 12"]]
   })
 
-  positionals = Option.Rest({ name: "ID" })
+  positionals = RunOptions.id()
 
   override async execute(): Promise<number> {
     const { cancel } = await import("./cancel.program.ts")
-    return this.runRunProgram(cancel({ positionals: this.positionals }), "inProcess")
+    return this.runRunProgram(cancel(this), "inProcess")
   }
 }

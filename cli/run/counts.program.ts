@@ -4,16 +4,13 @@ import { CliIo } from "../CliIo.ts"
 import * as GoJson from "../output/GoJson.ts"
 import { mapFlag, sinceFlag, tygerErrors } from "./RunArgs.ts"
 import * as Since from "./Since.ts"
-
-export interface CountsInput {
-  readonly since: string | undefined
-  readonly tags: ReadonlyArray<string> | undefined
-}
+import type { Flags } from "../BaseCommand.ts"
+import type { RunCountsCommand } from "./counts.ts"
 
 /** `tyger run counts`: runs by status, lowercase keys sorted as Go's encoder sorts a map, only non-zero counts. */
-export const counts = Effect.fn("run.counts")(function*(input: CountsInput) {
-  const since = yield* sinceFlag(input.since)
-  const tags = yield* mapFlag("tag", undefined, input.tags)
+export const counts = Effect.fn("run.counts")(function*(flags: Flags<RunCountsCommand>) {
+  const since = yield* sinceFlag(flags.since)
+  const tags = yield* mapFlag("tag", undefined, flags.tags)
   const runs = yield* Runs
   const byStatus = yield* tygerErrors(runs.counts({
     tags,

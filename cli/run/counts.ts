@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as RunOptions from "./RunOptions.ts"
 
 export class RunCountsCommand extends BaseCommand {
   static override paths = [["run", "counts"], ["run", "count"], ["runs", "counts"], ["runs", "count"]]
@@ -11,15 +12,13 @@ export class RunCountsCommand extends BaseCommand {
     examples: [["Counts of the runs created today", "$0 run counts --since today"]]
   })
 
-  since = Option.String("-s,--since", {
-    description: "Results before this datetime (specified in local time) are not included"
-  })
-  tags = Option.Array("--tag", { description: "Only include runs with the given tag. Can be specified multiple times." })
+  since = RunOptions.since()
+  tags = RunOptions.tagFilter()
 
   positionals = Option.Rest()
 
   override async execute(): Promise<number> {
     const { counts } = await import("./counts.program.ts")
-    return this.runRunProgram(counts({ since: this.since, tags: this.tags }), "inProcess")
+    return this.runRunProgram(counts(this), "inProcess")
   }
 }

@@ -3,12 +3,9 @@ import { Runs } from "../../engine/runs/Runs.ts"
 import { invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import { tygerErrors } from "./RunArgs.ts"
-import { runOf, type SpecInput } from "./RunFromFlags.ts"
-
-export interface CreateInput extends SpecInput {
-  readonly positionals: ReadonlyArray<string>
-  readonly pull: boolean
-}
+import { runOf } from "./RunFromFlags.ts"
+import type { Flags } from "../BaseCommand.ts"
+import type { RunCreateCommand } from "./create.ts"
 
 /** Tyger's `cobra.NoArgs`. */
 export const noArgs = (command: string, positionals: ReadonlyArray<string>) => {
@@ -22,11 +19,11 @@ export const noArgs = (command: string, positionals: ReadonlyArray<string>) => {
 export const pullProgress = (line: string) => Effect.logInfo(line)
 
 /** `tyger run create`: records the run, starts its detached monitor, prints the run id. */
-export const create = Effect.fn("run.create")(function*(input: CreateInput) {
-  yield* noArgs("create", input.positionals)
-  const run = yield* runOf(input)
+export const create = Effect.fn("run.create")(function*(flags: Flags<RunCreateCommand>) {
+  yield* noArgs("create", flags.positionals)
+  const run = yield* runOf(flags)
   const runs = yield* Runs
-  const created = yield* tygerErrors(runs.create(run, { pull: input.pull, onProgress: pullProgress }))
+  const created = yield* tygerErrors(runs.create(run, { pull: flags.pull, onProgress: pullProgress }))
   const io = yield* CliIo
   yield* io.out(`${created.id}\n`)
 })

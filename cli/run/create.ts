@@ -21,6 +21,6 @@ export class RunCreateCommand extends RunCreateFlags {
 
   override async execute(): Promise<number> {
     const { create } = await import("./create.program.ts")
-    return this.runRunProgram(create(this.spec()), "detached")
+    return this.runRunProgram(create(this), "detached")
   }
 }

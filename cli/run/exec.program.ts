@@ -15,16 +15,12 @@ import { interrupted } from "../buffer/Signals.ts"
 import { intFlag, tygerErrors } from "./RunArgs.ts"
 import { noArgs, pullProgress } from "./create.program.ts"
 import { format, writeText } from "./LogLines.ts"
-import { runOf, type SpecInput } from "./RunFromFlags.ts"
+import { runOf } from "./RunFromFlags.ts"
+import type { Flags } from "../BaseCommand.ts"
+import type { RunExecCommand } from "./exec.ts"
 
-export interface ExecInput extends SpecInput {
-  readonly positionals: ReadonlyArray<string>
-  readonly pull: boolean
-  readonly logs: boolean
-  readonly timestamps: boolean
-  readonly blockSize: string | undefined
-  readonly writeDop: string | undefined
-  readonly readDop: string | undefined
+/** What `run exec` streams: the process's own standard streams. */
+export interface ExecStreams {
   readonly stdin: Readable
   readonly stdout: Writable
   readonly stderr: Writable
@@ -48,13 +44,13 @@ const blockSizeOf = (value: string | undefined) => {
  * streams the run's logs to stderr. A run that does not succeed ends with Tyger's `FTL Run failed`; Ctrl-C (or
  * SIGTERM) cancels the run (microsoft/tyger#340), then fails the same way.
  */
-export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
-  const blockSize = yield* blockSizeOf(input.blockSize)
-  const writeDop = yield* intFlag("write-dop", undefined, input.writeDop, BufferWriter.DEFAULT_DOP)
+export const exec = Effect.fn("run.exec")(function*(flags: Flags<RunExecCommand>, streams: ExecStreams) {
+  const blockSize = yield* blockSizeOf(flags.blockSize)
+  const writeDop = yield* intFlag("write-dop", undefined, flags.writeDop, BufferWriter.DEFAULT_DOP)
   // The output reaches stdout straight from the program's pipe (see Provider.LocalStreams): no reads to parallelise.
-  yield* intFlag("read-dop", undefined, input.readDop, BufferReader.DEFAULT_DOP)
-  yield* noArgs("exec", input.positionals)
-  const run = yield* runOf(input)
+  yield* intFlag("read-dop", undefined, flags.readDop, BufferReader.DEFAULT_DOP)
+  yield* noArgs("exec", flags.positionals)
+  const run = yield* runOf(flags)
   const runs = yield* Runs
 
   let created: RunRecord | undefined
@@ -78,13 +74,13 @@ export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
       return withRunId(Effect.logInfo("Run created")).pipe(Effect.andThen(onStatus(record)))
     })
 
-  const writeLog = writeText(sinkOf(input.stderr))
+  const writeLog = writeText(sinkOf(streams.stderr))
   let lastLog: bigint | undefined
   const onLog = (line: LogLine) =>
     Effect.suspend(() => {
       lastLog = BigInt(line.timestamp)
       // stderr going away must not fail the run's supervision.
-      return Effect.ignore(writeLog(format(line, input.timestamps)))
+      return Effect.ignore(writeLog(format(line, flags.timestamps)))
     })
   /**
    * The engine's exec fails as soon as the run has failed, ending the log stream with it; Tyger still waits for the
@@ -98,18 +94,18 @@ export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
       onLog
     ).pipe(Effect.timeout(LOGS_GRACE), Effect.ignore)
 
-  const source = yield* descriptorSource(input.stdin)
+  const source = yield* descriptorSource(streams.stdin)
   // Closed (flushed) before the outcome is reported, whatever it is.
-  const output = descriptorSink(input.stdout)
+  const output = descriptorSink(streams.stdout)
   const execution = runs.exec(run, {
     input: source,
     output,
     onCreated,
     onStatus,
-    ...(input.logs ? { onLog } : {}),
+    ...(flags.logs ? { onLog } : {}),
     ...(blockSize === undefined ? {} : { blockSize }),
     writeDop,
-    pull: input.pull,
+    pull: flags.pull,
     onProgress: pullProgress
   })
   const fiber = yield* Effect.forkChild(execution)
@@ -137,7 +133,7 @@ export const exec = Effect.fn("run.exec")(function*(input: ExecInput) {
   if (Option.isNone(failure)) return yield* Effect.failCause(exit.cause)
   const error = failure.value
   if (error instanceof RunFailedError) {
-    if (input.logs && created !== undefined) yield* remainingLogs(created.id)
+    if (flags.logs && created !== undefined) yield* remainingLogs(created.id)
     return yield* withRunId(fatal("Run failed", runFailedText(error)))
   }
   if (error instanceof ExecOutputError) {

@@ -29,16 +29,7 @@ export class RunExecCommand extends RunCreateFlags {
 
   override async execute(): Promise<number> {
     const { exec } = await import("./exec.program.ts")
-    return this.runRunProgram(exec({
-      ...this.spec(),
-      logs: this.logs,
-      timestamps: this.timestamps,
-      blockSize: this.blockSize,
-      writeDop: this.writeDop,
-      readDop: this.readDop,
-      stdin: this.context.stdin,
-      stdout: this.context.stdout,
-      stderr: this.context.stderr
-    }), "inProcess")
+    const { stdin, stdout, stderr } = this.context
+    return this.runRunProgram(exec(this, { stdin, stdout, stderr }), "inProcess")
   }
 }

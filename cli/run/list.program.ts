@@ -7,14 +7,8 @@ import { intFlag, mapFlag, sinceFlag, tygerErrors } from "./RunArgs.ts"
 import * as RunJson from "./RunJson.ts"
 import * as Since from "./Since.ts"
 import { DEFAULT_LIMIT, pageSizeOf, printList, TRUNCATION_WARNING } from "../common/ListPages.ts"
-
-export interface ListInput {
-  readonly since: string | undefined
-  readonly tags: ReadonlyArray<string> | undefined
-  readonly statuses: ReadonlyArray<string> | undefined
-  /** `--limit`, as given. */
-  readonly limit: string | undefined
-}
+import type { Flags } from "../BaseCommand.ts"
+import type { RunListCommand } from "./list.ts"
 
 export { TRUNCATION_WARNING }
 
@@ -38,12 +32,12 @@ const statusesFlag = (occurrences: ReadonlyArray<string> | undefined) => {
  * `tyger run list`, newest first: Tyger's client/server paging replayed over the engine, because the page
  * boundaries decide the output layout (one indented array, or the streamed form) and the truncation warning.
  */
-export const list = Effect.fn("run.list")(function*(input: ListInput) {
-  const since = yield* sinceFlag(input.since)
-  const tags = yield* mapFlag("tag", undefined, input.tags)
-  const statuses = yield* statusesFlag(input.statuses)
-  const totalLimit = yield* intFlag("limit", "l", input.limit, DEFAULT_LIMIT)
-  const limitGiven = input.limit !== undefined
+export const list = Effect.fn("run.list")(function*(flags: Flags<RunListCommand>) {
+  const since = yield* sinceFlag(flags.since)
+  const tags = yield* mapFlag("tag", undefined, flags.tags)
+  const statuses = yield* statusesFlag(flags.statuses)
+  const totalLimit = yield* intFlag("limit", "l", flags.limit, DEFAULT_LIMIT)
+  const limitGiven = flags.limit !== undefined
   const pageSize = yield* pageSizeOf(totalLimit, limitGiven)
   const runs = yield* Runs
   const filter = {

@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as RunOptions from "./RunOptions.ts"
 
 export class RunListCommand extends BaseCommand {
   static override paths = [["run", "list"], ["runs", "list"]]
@@ -14,10 +15,8 @@ export class RunListCommand extends BaseCommand {
     ]
   })
 
-  since = Option.String("-s,--since", {
-    description: "Results before this datetime (specified in local time) are not included"
-  })
-  tags = Option.Array("--tag", { description: "Only include runs with the given tag. Can be specified multiple times." })
+  since = RunOptions.since()
+  tags = RunOptions.tagFilter()
   statuses = Option.Array("--status", {
     description: "Only include runs with the given status. When specified multiple times, any of the given statuses are matched."
   })
@@ -28,11 +27,6 @@ export class RunListCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { list } = await import("./list.program.ts")
-    return this.runRunProgram(list({
-      since: this.since,
-      tags: this.tags,
-      statuses: this.statuses,
-      limit: this.limit
-    }), "inProcess")
+    return this.runRunProgram(list(this), "inProcess")
   }
 }

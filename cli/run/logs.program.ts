@@ -3,19 +3,11 @@ import type { Writable } from "node:stream"
 import { Runs } from "../../engine/runs/Runs.ts"
 import { CliError } from "../CliError.ts"
 import { sinkOf } from "../buffer/Streams.ts"
-import { exactlyOneArg, intFlag, LOGS_NOT_FOUND, runIdOf, sinceFlag, tygerErrors } from "./RunArgs.ts"
+import { intFlag, LOGS_NOT_FOUND, runIdArg, sinceFlag, tygerErrors } from "./RunArgs.ts"
 import { format, writeText } from "./LogLines.ts"
 import * as Since from "./Since.ts"
-
-export interface LogsInput {
-  readonly positionals: ReadonlyArray<string>
-  readonly timestamps: boolean
-  /** `--tail`, as given; -1 (all lines) when absent. */
-  readonly tail: string | undefined
-  readonly since: string | undefined
-  readonly follow: boolean
-  readonly stdout: Writable
-}
+import type { Flags } from "../BaseCommand.ts"
+import type { RunLogsCommand } from "./logs.ts"
 
 const notFound = () => new CliError({ reason: "NotFound", messages: [LOGS_NOT_FOUND] })
 
@@ -23,15 +15,14 @@ const notFound = () => new CliError({ reason: "NotFound", messages: [LOGS_NOT_FO
  * `tyger run logs ID`: the run's merged logs on stdout, live while its containers exist and from the archive once it
  * has ended; `--follow` streams until the run is terminal. `--since` is strictly after, to the nanosecond.
  */
-export const logs = Effect.fn("run.logs")(function*(input: LogsInput) {
-  const tail = yield* intFlag("tail", undefined, input.tail, -1)
-  const since = yield* sinceFlag(input.since)
-  const id = runIdOf(yield* exactlyOneArg("run ID", input.positionals))
-  if (id === undefined) return yield* notFound()
+export const logs = Effect.fn("run.logs")(function*(flags: Flags<RunLogsCommand>, stdout: Writable) {
+  const tail = yield* intFlag("tail", undefined, flags.tail, -1)
+  const since = yield* sinceFlag(flags.since)
+  const id = yield* runIdArg("run ID", flags.positionals, notFound)
   const runs = yield* Runs
-  const write = writeText(sinkOf(input.stdout))
+  const write = writeText(sinkOf(stdout))
   const lines = runs.logs(id, {
-    follow: input.follow,
+    follow: flags.follow,
     ...(since === undefined ? {} : { since: Since.toMillis(since) }),
     ...(tail < 0 ? {} : { tail })
   }).pipe(
@@ -39,7 +30,7 @@ export const logs = Effect.fn("run.logs")(function*(input: LogsInput) {
     Stream.filter((line) => since === undefined || BigInt(line.timestamp) > since)
   )
   yield* tygerErrors(
-    Stream.runForEachArray(lines, (chunk) => write(chunk.map((line) => format(line, input.timestamps)).join("")))
+    Stream.runForEachArray(lines, (chunk) => write(chunk.map((line) => format(line, flags.timestamps)).join("")))
   ).pipe(
     Effect.mapError((error) => (error instanceof CliError && error.messages[0]?.startsWith("NotFound:") ? notFound() : error))
   )

@@ -28,13 +28,6 @@ export class RunLogsCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { logs } = await import("./logs.program.ts")
-    return this.runRunProgram(logs({
-      positionals: this.positionals,
-      timestamps: this.timestamps,
-      tail: this.tail,
-      since: this.since,
-      follow: this.follow,
-      stdout: this.context.stdout
-    }), "inProcess")
+    return this.runRunProgram(logs(this, this.context.stdout), "inProcess")
   }
 }

@@ -1,16 +1,11 @@
 import { Effect, Fiber } from "effect"
 import * as Fs from "node:fs"
 import { Runs } from "../../engine/runs/Runs.ts"
-import { notFound } from "../CliError.ts"
 import * as MonitorProcess from "../MonitorProcess.ts"
 import { interrupted } from "../buffer/Signals.ts"
-import { exactlyOneArg, runIdOf, tygerErrors } from "./RunArgs.ts"
-
-export interface MonitorInput {
-  readonly positionals: ReadonlyArray<string>
-  /** `--data-dir` as the launcher passes it (absolute), to find the monitor's log file. */
-  readonly dataDir: string | undefined
-}
+import { runIdArg, tygerErrors } from "./RunArgs.ts"
+import type { Flags } from "../BaseCommand.ts"
+import type { RunMonitorCommand } from "./monitor.ts"
 
 const removeIfEmpty = (file: string): void => {
   try {
@@ -24,14 +19,16 @@ const removeIfEmpty = (file: string): void => {
  * `tyger run monitor ID` (hidden): supervises one run to its end; `run create` starts it detached. SIGTERM or SIGINT
  * interrupts the monitor, which stops the run and finalises it rather than leaving it without a supervisor.
  */
-export const monitor = Effect.fn("run.monitor")(function*(input: MonitorInput) {
-  const id = runIdOf(yield* exactlyOneArg("run ID", input.positionals))
-  if (id === undefined) return yield* notFound()
+export const monitor = Effect.fn("run.monitor")(function*(
+  flags: Flags<RunMonitorCommand>,
+  /** `--data-dir` as the launcher passes it (absolute), to find the monitor's log file. */
+  dataDir: string | undefined
+) {
+  const id = yield* runIdArg("run ID", flags.positionals)
   const runs = yield* Runs
   const fiber = yield* Effect.forkChild(tygerErrors(runs.monitor(id)))
   const signals = yield* Effect.forkChild(interrupted.pipe(Effect.andThen(Fiber.interrupt(fiber))))
   yield* Effect.ensuring(Fiber.join(fiber), Fiber.interrupt(signals))
   // Nothing went wrong, nothing to keep: a monitor's log only matters when it says something.
-  const dataDir = input.dataDir
   if (dataDir !== undefined) yield* Effect.sync(() => removeIfEmpty(MonitorProcess.logFile(dataDir, id)))
 })

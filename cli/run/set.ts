@@ -1,5 +1,6 @@
-import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as TagOptions from "../common/TagOptions.ts"
+import * as RunOptions from "./RunOptions.ts"
 
 export class RunSetCommand extends BaseCommand {
   static override paths = [["run", "set"], ["runs", "set"]]
@@ -14,24 +15,14 @@ export class RunSetCommand extends BaseCommand {
     ]
   })
 
-  clearTags = Option.Boolean("--clear-tags", false, {
-    description:
-      "clear all existing tags from the buffer and replace them with the new tags. If not specified, the existing tags are preserved and updated."
-  })
-  tags = Option.Array("--tag", {
-    description: "add or update a key-value tag to the buffer. Can be specified multiple times."
-  })
-  eTag = Option.String("--etag", { description: "the ETag read ETag to guard against concurrent updates, " })
+  clearTags = TagOptions.clearTags()
+  tags = TagOptions.tags()
+  eTag = TagOptions.eTag()
 
-  positionals = Option.Rest({ name: "ID" })
+  positionals = RunOptions.id()
 
   override async execute(): Promise<number> {
     const { set } = await import("./set.program.ts")
-    return this.runRunProgram(set({
-      positionals: this.positionals,
-      tags: this.tags,
-      clearTags: this.clearTags,
-      eTag: this.eTag
-    }), "inProcess")
+    return this.runRunProgram(set(this), "inProcess")
   }
 }

@@ -1,18 +1,14 @@
 import { Effect } from "effect"
 import { Runs } from "../../engine/runs/Runs.ts"
-import { notFound } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
-import { exactlyOneArg, runIdOf, tygerErrors } from "./RunArgs.ts"
+import { runIdArg, tygerErrors } from "./RunArgs.ts"
 import * as RunJson from "./RunJson.ts"
-
-export interface ShowInput {
-  readonly positionals: ReadonlyArray<string>
-}
+import type { Flags } from "../BaseCommand.ts"
+import type { RunShowCommand } from "./show.ts"
 
 /** `tyger run show ID`: the run as Tyger prints it, its job codespec resolved inline. */
-export const show = Effect.fn("run.show")(function*(input: ShowInput) {
-  const id = runIdOf(yield* exactlyOneArg("run name", input.positionals))
-  if (id === undefined) return yield* notFound()
+export const show = Effect.fn("run.show")(function*(flags: Flags<RunShowCommand>) {
+  const id = yield* runIdArg("run name", flags.positionals)
   const runs = yield* Runs
   const run = yield* tygerErrors(runs.get(id))
   const io = yield* CliIo

@@ -1,5 +1,5 @@
-import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as RunOptions from "./RunOptions.ts"
 
 export class RunShowCommand extends BaseCommand {
   static override paths = [["run", "show"], ["run", "get"], ["runs", "show"], ["runs", "get"]]
@@ -11,10 +11,10 @@ export class RunShowCommand extends BaseCommand {
     examples: [["Show run 12", "$0 run show 12"]]
   })
 
-  positionals = Option.Rest({ name: "ID" })
+  positionals = RunOptions.id()
 
   override async execute(): Promise<number> {
     const { show } = await import("./show.program.ts")
-    return this.runRunProgram(show({ positionals: this.positionals }), "inProcess")
+    return this.runRunProgram(show(this), "inProcess")
   }
 }

@@ -3,18 +3,8 @@ import * as GoDuration from "../../model/GoDuration.ts"
 import * as TcpProbe from "../../engine/runs/TcpProbe.ts"
 import { CliError, invalidArguments } from "../CliError.ts"
 import * as Pflag from "../Pflag.ts"
-
-/**
- * `tyger run wait-for-workers --timeout D TARGET...`, the init container of a distributed run's job pod (the argv is
- * fixed in providers/kubernetes/Contract.ts). Tyger's worker-waiter watches the workers' pods until they are Ready,
- * which needs `list` on pods; a TCP check of every worker endpoint (or a DNS lookup of every worker name, which the
- * headless Service publishes only for Ready pods) needs no Kubernetes API access and also proves the program listens.
- */
-export interface WaitForWorkersInput {
-  readonly targets: ReadonlyArray<string>
-  /** A Go duration; absent (or 0) waits for as long as it takes (the Job's deadline still applies). */
-  readonly timeout: string | undefined
-}
+import type { Flags } from "../BaseCommand.ts"
+import type { RunWaitForWorkersCommand } from "./wait-for-workers.ts"
 
 /** Tyger's worker-waiter polls once a second. */
 const POLL_INTERVAL = Duration.seconds(1)
@@ -59,13 +49,19 @@ const timeoutOf = (value: string | undefined) => {
   return Effect.succeed(parsed.success > 0n ? Number(parsed.success / 1_000_000n) : undefined)
 }
 
-export const waitForWorkers = Effect.fn("run.waitForWorkers")(function*(input: WaitForWorkersInput) {
-  const timeoutMillis = yield* timeoutOf(input.timeout)
-  if (input.targets.length === 0) {
+/**
+ * `tyger run wait-for-workers --timeout D TARGET...`, the init container of a distributed run's job pod (the argv is
+ * fixed in providers/kubernetes/Contract.ts). Tyger's worker-waiter watches the workers' pods until they are Ready,
+ * which needs `list` on pods; a TCP check of every worker endpoint (or a DNS lookup of every worker name, which the
+ * headless Service publishes only for Ready pods) needs no Kubernetes API access and also proves the program listens.
+ */
+export const waitForWorkers = Effect.fn("run.waitForWorkers")(function*(flags: Flags<RunWaitForWorkersCommand>) {
+  const timeoutMillis = yield* timeoutOf(flags.timeout)
+  if (flags.targets.length === 0) {
     return yield* invalidArguments("requires at least 1 arg(s), only received 0")
   }
   const targets: Array<Target> = []
-  for (const text of input.targets) {
+  for (const text of flags.targets) {
     const parsed = parseTarget(text)
     if (Result.isFailure(parsed)) return yield* invalidArguments(parsed.failure)
     targets.push(parsed.success)
@@ -101,6 +97,6 @@ export const waitForWorkers = Effect.fn("run.waitForWorkers")(function*(input: W
   )
   return yield* new CliError({
     reason: "InvalidInput",
-    messages: [`timed out after ${input.timeout} waiting for workers: ${what.join("; ")}`]
+    messages: [`timed out after ${flags.timeout} waiting for workers: ${what.join("; ")}`]
   })
 })

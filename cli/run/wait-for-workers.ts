@@ -16,6 +16,6 @@ export class RunWaitForWorkersCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { waitForWorkers } = await import("./wait-for-workers.program.ts")
-    return this.runProgram(waitForWorkers({ targets: this.targets, timeout: this.timeout }))
+    return this.runProgram(waitForWorkers(this))
   }
 }

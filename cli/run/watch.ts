@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as RunOptions from "./RunOptions.ts"
 
 export class RunWatchCommand extends BaseCommand {
   static override paths = [["run", "watch"], ["runs", "watch"]]
@@ -18,10 +19,10 @@ export class RunWatchCommand extends BaseCommand {
     description: "Display the full resource instead of just the system fields"
   })
 
-  positionals = Option.Rest({ name: "ID" })
+  positionals = RunOptions.id()
 
   override async execute(): Promise<number> {
     const { watch } = await import("./watch.program.ts")
-    return this.runRunProgram(watch({ positionals: this.positionals, fullResource: this.fullResource }), "inProcess")
+    return this.runRunProgram(watch(this), "inProcess")
   }
 }
