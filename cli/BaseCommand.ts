@@ -10,8 +10,9 @@ export interface TygerContext extends BaseContext {
   readonly cwd?: string
 }
 
-/** `tyger <noun> <verb>` and the plural Tyger also accepts (`tyger buffers list`). */
-export const pathsOf = (noun: string, verb: string): Array<Array<string>> => [[noun, verb], [`${noun}s`, verb]]
+/** `tyger <noun> <verb>`, the verb's aliases (`run stop`), and the plural noun Tyger also accepts (`tyger buffers list`). */
+export const pathsOf = (noun: string, verb: string, ...aliases: ReadonlyArray<string>): Array<Array<string>> =>
+  [noun, `${noun}s`].flatMap((n) => [verb, ...aliases].map((v) => [n, v]))
 
 /** A command's help: its category (Tyger's group), one-line description, and the details and examples if any. */
 export const usage = (category: string, description: string, more: Omit<Usage, "category" | "description"> = {}): Usage =>

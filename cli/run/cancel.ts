@@ -1,12 +1,10 @@
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
 
 export class RunCancelCommand extends BaseCommand {
-  static override paths = [["run", "cancel"], ["run", "stop"], ["runs", "cancel"], ["runs", "stop"]]
+  static override paths = pathsOf("run", "cancel", "stop")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "Cancel a run",
+  static override usage = usage("Runs", "Cancel a run", {
     details: "Cancel a run: it becomes Canceled at once and its containers are stopped.",
     examples: [["Cancel run 12", "$0 run cancel 12"]]
   })

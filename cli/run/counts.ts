@@ -1,13 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
 
 export class RunCountsCommand extends BaseCommand {
-  static override paths = [["run", "counts"], ["run", "count"], ["runs", "counts"], ["runs", "count"]]
+  static override paths = pathsOf("run", "counts", "count")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "Shows the count of runs by status",
+  static override usage = usage("Runs", "Shows the count of runs by status", {
     details: "Shows the count of runs by status; only statuses with runs are listed.",
     examples: [["Counts of the runs created today", "$0 run counts --since today"]]
   })

@@ -1,12 +1,10 @@
-import { BaseCommand } from "../BaseCommand.ts"
+import { pathsOf, usage } from "../BaseCommand.ts"
 import { RunCreateFlags } from "./CreateFlags.ts"
 
 export class RunCreateCommand extends RunCreateFlags {
-  static override paths = [["run", "create"], ["runs", "create"]]
+  static override paths = pathsOf("run", "create")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "Creates a run.",
+  static override usage = usage("Runs", "Creates a run.", {
     details: `
       Creates a run. Writes the run ID to stdout on success.
 

@@ -1,13 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { pathsOf, usage } from "../BaseCommand.ts"
 import { RunCreateFlags } from "./CreateFlags.ts"
 
 export class RunExecCommand extends RunCreateFlags {
-  static override paths = [["run", "exec"], ["runs", "exec"]]
+  static override paths = pathsOf("run", "exec")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "Creates a run and reads and writes to its buffers.",
+  static override usage = usage("Runs", "Creates a run and reads and writes to its buffers.", {
     details: `
       Creates a run.
       If the job has a single input buffer, stdin is streamed to the buffer.

@@ -1,13 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
 
 export class RunListCommand extends BaseCommand {
-  static override paths = [["run", "list"], ["runs", "list"]]
+  static override paths = pathsOf("run", "list")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "List runs",
+  static override usage = usage("Runs", "List runs", {
     details: "List runs. Runs are sorted by descending created time.",
     examples: [
       ["The most recent run", "$0 run list --limit 1"],

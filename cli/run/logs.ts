@@ -1,12 +1,10 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 
 export class RunLogsCommand extends BaseCommand {
-  static override paths = [["run", "logs"], ["runs", "logs"]]
+  static override paths = pathsOf("run", "logs")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "Get the logs of a run",
+  static override usage = usage("Runs", "Get the logs of a run", {
     details: `
       Get the logs of a run: the standard output and error of all of its containers, merged chronologically. Logs stay
       available after the run has ended.

@@ -1,9 +1,9 @@
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
 
 /** Hidden: the detached supervisor `tyger run create` starts for each run (see cli/MonitorProcess.ts). */
 export class RunMonitorCommand extends BaseCommand {
-  static override paths = [["run", "monitor"], ["runs", "monitor"]]
+  static override paths = pathsOf("run", "monitor")
 
   positionals = RunOptions.id()
 

@@ -1,13 +1,11 @@
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as TagOptions from "../common/TagOptions.ts"
 import * as RunOptions from "./RunOptions.ts"
 
 export class RunSetCommand extends BaseCommand {
-  static override paths = [["run", "set"], ["runs", "set"]]
+  static override paths = pathsOf("run", "set")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "Updates or replaces tags set on a run",
+  static override usage = usage("Runs", "Updates or replaces tags set on a run", {
     details: "Updates or replaces tags set on a run",
     examples: [
       ["Add or change a tag", "$0 run set 12 --tag stage=done"],

@@ -1,12 +1,10 @@
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
 
 export class RunShowCommand extends BaseCommand {
-  static override paths = [["run", "show"], ["run", "get"], ["runs", "show"], ["runs", "get"]]
+  static override paths = pathsOf("run", "show", "get")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "Show the details of a run",
+  static override usage = usage("Runs", "Show the details of a run", {
     details: "Show the details of a run: its status and its definition, with the job codespec resolved inline.",
     examples: [["Show run 12", "$0 run show 12"]]
   })

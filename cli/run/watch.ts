@@ -1,13 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
 
 export class RunWatchCommand extends BaseCommand {
-  static override paths = [["run", "watch"], ["runs", "watch"]]
+  static override paths = pathsOf("run", "watch")
 
-  static override usage = BaseCommand.Usage({
-    category: "Runs",
-    description: "Watch the status changes of a run",
+  static override usage = usage("Runs", "Watch the status changes of a run", {
     details: "Watch the status changes of a run: a JSON line whenever the run changes, until it reaches a terminal state.",
     examples: [
       ["Watch run 12", "$0 run watch 12"],
