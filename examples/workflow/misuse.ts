@@ -1,0 +1,15 @@
+// Mistakes the DSL's types catch: `tsc -p .` passes only while each line below an `@ts-expect-error` is an error.
+// Each mistake is on one line so that the error is reported there.
+import { Codespec, Run } from "tyger-ts"
+import { denoise, snr } from "@example/imaging-codespecs"
+
+const cleaned = Run.job(denoise)
+
+// @ts-expect-error "noisey" is not a buffer parameter of denoise (only "noisy" and "clean" are)
+export const typo = Run.job(denoise, { buffers: { noisey: "buffer-id" } })
+
+// @ts-expect-error worker codespecs take no buffers, only endpoints
+export const bufferedWorker = Codespec.worker({ name: "w", image: "busybox", buffers: { inputs: ["in"] } })
+
+// @ts-expect-error denoise produces "clean", not "report"
+export const wrongOutput = Run.job(snr, { buffers: { image: Run.output(cleaned, "report") } })
