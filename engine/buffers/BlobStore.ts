@@ -1,4 +1,5 @@
 import { Context, Effect, Schema } from "effect"
+import { errorFields } from "../../model/ErrorFields.ts"
 
 /**
  * Where buffer data lives: one container per buffer, blobs addressed by path, write-once. The Tyger data format
@@ -23,11 +24,7 @@ export const Reason = Schema.Literals([
 ])
 export type Reason = typeof Reason.Type
 
-export class BlobStoreError extends Schema.TaggedError<BlobStoreError>()("BlobStoreError", {
-  reason: Reason,
-  message: Schema.String,
-  cause: Schema.optional(Schema.Defect())
-}) {}
+export class BlobStoreError extends Schema.TaggedError<BlobStoreError>()("BlobStoreError", errorFields(Reason)) {}
 
 export interface BlobProperties {
   /** base64 of the MD5 of the body, as in Content-MD5. */

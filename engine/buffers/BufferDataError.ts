@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import type { BlobStoreError } from "./BlobStore.ts"
+import { errorFields } from "../../model/ErrorFields.ts"
 
 /** Why reading or writing buffer data failed; each message is Tyger's text for the same failure. */
 export const Reason = Schema.Literals([
@@ -35,11 +36,7 @@ export type Reason = typeof Reason.Type
  * A failure on the data path: resolving or opening a buffer's blobs, writing or reading them. The buffer service's
  * metadata operations (create, show, set, delete…) fail with Buffers.ts's BuffersError instead.
  */
-export class BufferDataError extends Schema.TaggedError<BufferDataError>()("BufferDataError", {
-  reason: Reason,
-  message: Schema.String,
-  cause: Schema.optional(Schema.Defect())
-}) {}
+export class BufferDataError extends Schema.TaggedError<BufferDataError>()("BufferDataError", errorFields(Reason)) {}
 
 export const messages = {
   cannotOverwrite: "buffer cannot be overwritten",

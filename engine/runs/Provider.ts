@@ -2,6 +2,7 @@ import { Context, type Effect, Schema, type Stream } from "effect"
 import type { ByteSink } from "../buffers/BufferReader.ts"
 import type * as Plan from "../plan/Plan.ts"
 import type { Status } from "../store/RunRecord.ts"
+import { errorFields } from "../../model/ErrorFields.ts"
 
 /**
  * What realises a plan's run. The engine records runs and decides their lifecycle; a provider only turns one run of
@@ -12,9 +13,7 @@ export type Reason = typeof Reason.Type
 
 export class ProviderError extends Schema.TaggedError<ProviderError>()("ProviderError", {
   provider: Schema.String,
-  reason: Reason,
-  message: Schema.String,
-  cause: Schema.optional(Schema.Defect())
+  ...errorFields(Reason)
 }) {}
 
 /** One run of a compiled plan with everything the engine resolved for it. */

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import * as Sqlite from "./internal/Sqlite.ts"
+import { errorFields } from "../../model/ErrorFields.ts"
 
 export const StoreErrorReason = Schema.Literals([
   "NotFound",
@@ -14,11 +15,7 @@ export const StoreErrorReason = Schema.Literals([
 ])
 export type StoreErrorReason = typeof StoreErrorReason.Type
 
-export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
-  reason: StoreErrorReason,
-  message: Schema.String,
-  cause: Schema.optional(Schema.Defect())
-}) {}
+export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", errorFields(StoreErrorReason)) {}
 
 const explanations: Record<Sqlite.SqlErrorKind, string> = {
   Busy: "the database stayed locked by another tyger process",

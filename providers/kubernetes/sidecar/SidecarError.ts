@@ -1,14 +1,11 @@
 import { Effect, Schema } from "effect"
+import { errorFields } from "../../../model/ErrorFields.ts"
 
 /**
  * Why a buffer sidecar stopped, for the CLI to report as Tyger's buffer-sidecar does (both exit 1):
  * `InvalidArguments` as an `Error: <message>` line, `Fatal` as one `FTL <message> error=<cause>` log line.
  */
-export class SidecarError extends Schema.TaggedError<SidecarError>()("SidecarError", {
-  reason: Schema.Literals(["InvalidArguments", "Fatal"]),
-  message: Schema.String,
-  cause: Schema.optional(Schema.Defect())
-}) {}
+export class SidecarError extends Schema.TaggedError<SidecarError>()("SidecarError", errorFields(Schema.Literals(["InvalidArguments", "Fatal"]))) {}
 
 export const invalidArguments = (message: string): SidecarError => new SidecarError({ reason: "InvalidArguments", message })
 
