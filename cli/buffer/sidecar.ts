@@ -26,20 +26,7 @@ export class BufferSidecarCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { sidecar } = await import("./sidecar.program.ts")
-    return this.runProgram(sidecar({
-      positionals: this.positionals,
-      urlFile: this.urlFile,
-      pipe: this.pipe,
-      namespace: this.namespace,
-      pod: this.pod,
-      container: this.container,
-      tombstone: this.tombstone,
-      address: this.address,
-      input: this.input,
-      output: this.output,
-      dataDir: this.dataDir,
-      env: this.context.env,
-      cwd: this.context.cwd ?? process.cwd()
-    }))
+    const where = { dataDir: this.dataDir, env: this.context.env, cwd: this.context.cwd ?? process.cwd() }
+    return this.runProgram(sidecar(this, where))
   }
 }

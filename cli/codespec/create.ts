@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import * as FileOption from "../common/FileOption.ts"
 
 export class CodespecCreateCommand extends BaseCommand {
   static override paths = pathsOf("codespec", "create")
@@ -27,9 +28,7 @@ export class CodespecCreateCommand extends BaseCommand {
   })
 
   image = Option.String("--image", { description: "The container image (required)" })
-  file = Option.String("-f,--file", {
-    description: "A YAML file with the run specification. All other flags override the values in the file."
-  })
+  file = FileOption.file()
   kind = Option.String("-k,--kind", { description: "The codespec kind. Either 'job' (the default) or 'worker'." })
   maxReplicas = Option.String("-r,--max-replicas", { description: "The maximum number of replicas this codespec supports." })
   inputs = Option.Array("-i,--input", { description: "Input buffer parameter names" })

@@ -8,22 +8,14 @@ import * as Plan from "../../engine/plan/Plan.ts"
 import * as YamlFiles from "../../engine/files/YamlFiles.ts"
 import { manifests } from "../../providers/kubernetes/Manifests.ts"
 import * as KubernetesYaml from "../../providers/kubernetes/Yaml.ts"
+import type { Flags } from "../BaseCommand.ts"
 import { invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Pflag from "../Pflag.ts"
 import { capabilitiesOf, PROVIDERS } from "../ProviderCapabilities.ts"
 import { VERSION } from "../Version.ts"
+import type { PlanCommand } from "./plan.ts"
 import * as WorkflowModule from "./WorkflowModule.ts"
-
-export interface PlanInput {
-  readonly positionals: ReadonlyArray<string>
-  readonly format: string | undefined
-  readonly provider: string | undefined
-  /** Namespace of the Kubernetes manifests (`--provider kubernetes --format yaml`). @default "default" */
-  readonly namespace?: string | undefined
-  /** This package's image for the manifests' helper containers. @default {@link DEFAULT_IMAGE} */
-  readonly image?: string | undefined
-}
 
 /** The image the manifests' helper containers run when `--image` is not given; no image is published for it. */
 export const DEFAULT_IMAGE = `tyger-ts:${VERSION}`
@@ -52,7 +44,7 @@ const fromYaml = Effect.fnUntraced(function*(file: string) {
 })
 
 /** `tyger plan FILE` (a tyger-ts extension): the provider-neutral plan a workflow compiles to. */
-export const plan = Effect.fn("plan")(function*(input: PlanInput) {
+export const plan = Effect.fn("plan")(function*(input: Flags<PlanCommand>) {
   const format = Pflag.enumValue(Pflag.flagLabel("format"), input.format ?? "json", FORMATS)
   if (Result.isFailure(format)) return yield* invalidArguments(format.failure)
   const provider = input.provider === undefined

@@ -41,12 +41,6 @@ export class PlanCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { plan } = await import("./plan.program.ts")
-    return this.runProgram(plan({
-      positionals: this.positionals,
-      format: this.format,
-      provider: this.provider,
-      namespace: this.namespace,
-      image: this.image
-    }))
+    return this.runProgram(plan(this))
   }
 }

@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as FileOption from "../common/FileOption.ts"
 
 /**
  * The flags `tyger run create` and `tyger run exec` share (Tyger's `newRunCreateCommandCore`), in Tyger's order.
@@ -7,9 +8,7 @@ import { BaseCommand } from "../BaseCommand.ts"
  * which reads them as `Flags<RunCreateFlags>`).
  */
 export abstract class RunCreateFlags extends BaseCommand {
-  file = Option.String("-f,--file", {
-    description: "A YAML file with the run specification. All other flags override the values in the file."
-  })
+  file = FileOption.file()
   codespec = Option.String("-c,--codespec", { description: "The name of the job codespec to execute" })
   version = Option.String("--version", { description: "The version of the job codespec to execute" })
   replicas = Option.String("-r,--replicas", { description: "The number of parallel job replicas. Defaults to 1." })

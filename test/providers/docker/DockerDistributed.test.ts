@@ -89,6 +89,17 @@ const FETCH_EVERY_WEB_WORKER = [
   `for a in $(echo "$TYGER_WEB_WORKER_ENDPOINT_ADDRESSES" | tr -d '[]"' | tr , ' '); do wget -q -O - "http://$a/" || exit 1; done`
 ].join("; ")
 
+/** A job that says so when it runs (tests check it never did), and a worker that never opens its port. */
+const jobSayingItRan = Codespec.job({ image: testImage, command: ["sh", "-c", "echo the job ran"] })
+const neverListening = Codespec.worker({ image: testImage, endpoints: { web: 8080 }, command: ["sleep", "3600"] })
+
+/** Creates the run and waits until it is final. */
+const createSettled = (spec: Run.Any) =>
+  Effect.gen(function*() {
+    const created = yield* (yield* Runs).create(spec)
+    return { created, done: yield* settled(created.id) }
+  })
+
 const hostsOf = (runId: number, replicas: number) => Array.from({ length: replicas }, (_, i) => Naming.workerHost(runId, i))
 
 const lines = (runId: number) =>
@@ -145,13 +156,11 @@ const workerNames = (dataDir: string, runId: number) =>
 describe("distributed runs on Docker", () => {
   test("3 httpd workers on endpoint web=8080: the job fetches every address, gets 3 distinct host names, nothing is left", { skip }, () =>
     patient.runPromise(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.distributed({
+      const { created, done } = yield* createSettled(Run.distributed({
         job: Codespec.job({ image: testImage, command: ["sh", "-c", FETCH_EVERY_WEB_WORKER] }),
         worker: webWorker(),
         replicas: 3
       }))
-      const done = yield* settled(created.id)
       const all = yield* lines(created.id)
       assert.equal(done.status, "Succeeded", `${done.statusReason}\n${JSON.stringify(all)}`)
       assert.ok(done.logsArchived)
@@ -211,13 +220,11 @@ describe("distributed runs on Docker", () => {
 
   test("workers that never open their port fail the run after the configured wait, naming worker and endpoint", { skip }, () =>
     impatient.runPromise(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.distributed({
-        job: Codespec.job({ image: testImage, command: ["sh", "-c", "echo the job ran"] }),
-        worker: Codespec.worker({ image: testImage, endpoints: { web: 8080 }, command: ["sleep", "3600"] }),
+      const { created, done } = yield* createSettled(Run.distributed({
+        job: jobSayingItRan,
+        worker: neverListening,
         replicas: 2
       }))
-      const done = yield* settled(created.id)
       assert.equal(done.status, "Failed")
       const [first] = hostsOf(created.id, 2)
       assert.match(
@@ -231,12 +238,10 @@ describe("distributed runs on Docker", () => {
 
   test("a worker that exits at once: the reason says it exited and was restarted", { skip }, () =>
     impatient.runPromise(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.distributed({
-        job: Codespec.job({ image: testImage, command: ["sh", "-c", "echo the job ran"] }),
+      const { created, done } = yield* createSettled(Run.distributed({
+        job: jobSayingItRan,
         worker: Codespec.worker({ image: testImage, endpoints: { web: 8080 }, command: ["sh", "-c", "echo giving up; exit 7"] })
       }))
-      const done = yield* settled(created.id)
       assert.equal(done.status, "Failed")
       assert.match(
         done.statusReason ?? "",
@@ -254,9 +259,8 @@ describe("distributed runs on Docker", () => {
 
   test("a worker that exited once and then runs without listening: the reason gives the code it exited with", { skip }, () =>
     impatient.runPromise(Effect.gen(function*() {
-      const runs = yield* Runs
       // The container's filesystem outlives a restart: the first start exits 7, every later one sleeps.
-      const created = yield* runs.create(Run.distributed({
+      const { done } = yield* createSettled(Run.distributed({
         job: Codespec.job({ image: testImage, command: ["true"] }),
         worker: Codespec.worker({
           image: testImage,
@@ -264,7 +268,6 @@ describe("distributed runs on Docker", () => {
           command: ["sh", "-c", "if [ -e /tmp/once ]; then exec sleep 3600; fi; touch /tmp/once; exit 7"]
         })
       }))
-      const done = yield* settled(created.id)
       assert.equal(done.status, "Failed")
       assert.match(done.statusReason ?? "", /exited with code 7 and was restarted 1 time$/)
     })))
@@ -299,8 +302,8 @@ describe("distributed runs on Docker", () => {
     patient.runPromise(Effect.gen(function*() {
       const runs = yield* Runs
       const created = yield* runs.create(Run.distributed({
-        job: Codespec.job({ image: testImage, command: ["sh", "-c", "echo the job ran"] }),
-        worker: Codespec.worker({ image: testImage, endpoints: { web: 8080 }, command: ["sleep", "3600"] }),
+        job: jobSayingItRan,
+        worker: neverListening,
         replicas: 2
       }))
       // Both workers exist: the monitor is inside the wait for their endpoints (5 minutes in this runtime).
@@ -318,14 +321,12 @@ describe("distributed runs on Docker", () => {
 
   test("timeoutSeconds 3 → Canceled with the timeout reason, nothing left", { skip }, () =>
     patient.runPromise(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.distributed({
+      const { created, done } = yield* createSettled(Run.distributed({
         job: Codespec.job({ image: testImage, command: ["sleep", "600"] }),
         worker: webWorker(),
         replicas: 2,
         timeoutSeconds: 3
       }))
-      const done = yield* settled(created.id)
       assert.equal(done.status, "Canceled")
       assert.equal(done.statusReason, TIMEOUT_REASON)
       assert.deepEqual(yield* leftovers(patientDir, created.id), NOTHING_LEFT)
@@ -333,13 +334,11 @@ describe("distributed runs on Docker", () => {
 
   test("timeoutSeconds 3 while the job waits for workers that never listen → Canceled with the timeout reason", { skip }, () =>
     patient.runPromise(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.distributed({
-        job: Codespec.job({ image: testImage, command: ["sh", "-c", "echo the job ran"] }),
-        worker: Codespec.worker({ image: testImage, endpoints: { web: 8080 }, command: ["sleep", "3600"] }),
+      const { created, done } = yield* createSettled(Run.distributed({
+        job: jobSayingItRan,
+        worker: neverListening,
         timeoutSeconds: 3
       }))
-      const done = yield* settled(created.id)
       assert.equal(done.status, "Canceled")
       assert.equal(done.statusReason, TIMEOUT_REASON)
       assert.ok(!(yield* lines(created.id)).some((l) => l.text === "the job ran"))
