@@ -1,13 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
+import { help } from "./Help.ts"
 
 export class BufferAccessCommand extends BaseCommand {
   static override paths = pathsOf("buffer", "access")
-  static override usage = usage("Buffers", "Get a URL to be able to read or write to a buffer", {
-    details: "Get a URL to be able to read or write to a buffer. The URL is valid for one hour.",
-    examples: [["Get a URL to write a buffer", "$0 buffer access yf4sx2aqzitepjhmxjhanomn5e --write"]]
-  })
+  static override usage = help.access
 
   write = Option.Boolean("-w,--write", false, {
     description: "Request write access instead of read-only access to the buffer."

@@ -1,16 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
+import { help } from "./Help.ts"
 
 export class BufferCreateCommand extends BaseCommand {
   static override paths = pathsOf("buffer", "create")
-  static override usage = usage("Buffers", "Create a buffer", {
-    details: "Create a buffer. Writes the buffer ID to stdout on success.",
-    examples: [
-      ["Create a buffer", "$0 buffer create"],
-      ["Create a tagged buffer that expires after a day", "$0 buffer create --tag project=demo --ttl 1.00:00"]
-    ]
-  })
+  static override usage = help.create
 
   location = Option.String("--location", {
     description: "the location of the buffer. If not specified, the buffer is created in the default location."

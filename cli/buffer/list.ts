@@ -1,16 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
+import { help } from "./Help.ts"
 
 export class BufferListCommand extends BaseCommand {
   static override paths = pathsOf("buffer", "list")
-  static override usage = usage("Buffers", "List buffers", {
-    details: "List buffers. Buffers are sorted by descending created time.",
-    examples: [
-      ["List the newest 1000 buffers", "$0 buffer list"],
-      ["List soft-deleted buffers tagged project=demo", "$0 buffer list --tag project=demo --soft-deleted"]
-    ]
-  })
+  static override usage = help.list
 
   tags = Option.Array("--tag", {
     description: "Only include buffers with the given tag. Can be specified multiple times."

@@ -1,15 +1,10 @@
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
+import { help } from "./Help.ts"
 
 export class BufferReadCommand extends BaseCommand {
   static override paths = pathsOf("buffer", "read")
-  static override usage = usage("Buffers", "Reads the contents of a buffer", {
-    details: `
-      Reads the contents of a buffer. The argument is a buffer ID, an access URL (\`tyger buffer access\`), or a file
-      holding one. A buffer still being written is streamed as its data arrives.
-    `,
-    examples: [["Read a buffer into a file", "$0 buffer read yf4sx2aqzitepjhmxjhanomn5e -o data.bin"]]
-  })
+  static override usage = help.read
 
   output = Options.output()
   dop = Options.dop()

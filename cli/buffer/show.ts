@@ -1,13 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
+import { help } from "./Help.ts"
 
 export class BufferShowCommand extends BaseCommand {
   static override paths = pathsOf("buffer", "show")
-  static override usage = usage("Buffers", "Show the details of a buffer", {
-    details: "Show the details of a buffer",
-    examples: [["Show a buffer", "$0 buffer show yf4sx2aqzitepjhmxjhanomn5e"]]
-  })
+  static override usage = help.show
 
   softDeleted = Options.softDeleted()
 

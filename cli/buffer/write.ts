@@ -1,19 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
+import { help } from "./Help.ts"
 
 export class BufferWriteCommand extends BaseCommand {
   static override paths = pathsOf("buffer", "write")
-  static override usage = usage("Buffers", "Writes to a buffer", {
-    details: `
-      Write data to a buffer. The argument is a buffer ID, an access URL (\`tyger buffer access --write\`), or a file
-      holding one. A buffer can be written once; Ctrl-C leaves it permanently failed.
-    `,
-    examples: [
-      ["Write a file to a buffer", "$0 buffer write yf4sx2aqzitepjhmxjhanomn5e -i data.bin"],
-      ["Write generated data from a pipe", "$0 buffer gen 1G | $0 buffer write yf4sx2aqzitepjhmxjhanomn5e"]
-    ]
-  })
+  static override usage = help.write
 
   input = Option.String("-i,--input", {
     description: "The file to read from. If not specified, data is read from standard in."

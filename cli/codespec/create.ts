@@ -1,31 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as FileOption from "../common/FileOption.ts"
+import { help } from "./Help.ts"
 
 export class CodespecCreateCommand extends BaseCommand {
   static override paths = pathsOf("codespec", "create")
-  static override usage = usage("Codespecs", "Create or update a codespec", {
-    details: `
-      Create or update a codespec. Outputs the version of the codespec that was created.
-
-      Flags override the values in the \`--file\` only where given; \`--env\` replaces the whole environment. A codespec
-      identical to the latest version (ignoring the order of env, buffers and endpoints) keeps that version.
-
-      Arguments after \`--\` become the container's \`args\`, or its \`command\` with \`--command\`.
-
-      tyger-ts also accepts a TypeScript workflow module as \`--file\`: the codespec named NAME (or the module's only
-      named codespec) is created.
-    `,
-    examples: [
-      [
-        "Create a codespec that copies its input buffer to its output buffer",
-        `$0 codespec create hello --image busybox -i input -o output --command -- sh -c 'cat "$INPUT_PIPE" > "$OUTPUT_PIPE"'`
-      ],
-      ["Create a codespec from a YAML file, overriding its image", "$0 codespec create -f codespec.yaml --image busybox:1.36"],
-      ["Create a worker codespec listening on a port", "$0 codespec create my-worker --kind worker --image my-image --endpoint grpc=50051"],
-      ["Create a codespec defined in a workflow module", "$0 codespec create hello -f workflow.ts"]
-    ]
-  })
+  static override usage = help.create
 
   image = Option.String("--image", { description: "The container image (required)" })
   file = FileOption.file()

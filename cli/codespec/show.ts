@@ -1,16 +1,11 @@
 import { Option } from "clipanion"
-import { BaseCommand, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
+import { help } from "./Help.ts"
 
 export class CodespecShowCommand extends BaseCommand {
-  static override paths = [["codespec", "show"], ["codespec", "get"], ["codespecs", "show"], ["codespecs", "get"]]
+  static override paths = pathsOf("codespec", "show", "get")
 
-  static override usage = usage("Codespecs", "Show the details of a codespec", {
-    details: "Show the details of a codespec: its latest version, or the one given with `--version`.",
-    examples: [
-      ["Show the latest version of a codespec", "$0 codespec show hello"],
-      ["Show version 2 of a codespec", "$0 codespec show hello --version 2"]
-    ]
-  })
+  static override usage = help.show
 
   version = Option.String("--version", { description: "the version of the codespec to get" })
 

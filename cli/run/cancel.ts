@@ -1,13 +1,11 @@
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
+import { help } from "./Help.ts"
 
 export class RunCancelCommand extends BaseCommand {
   static override paths = pathsOf("run", "cancel", "stop")
 
-  static override usage = usage("Runs", "Cancel a run", {
-    details: "Cancel a run: it becomes Canceled at once and its containers are stopped.",
-    examples: [["Cancel run 12", "$0 run cancel 12"]]
-  })
+  static override usage = help.cancel
 
   positionals = RunOptions.id()
 

@@ -1,23 +1,12 @@
 import { Option } from "clipanion"
-import { pathsOf, usage } from "../BaseCommand.ts"
+import { pathsOf } from "../BaseCommand.ts"
 import { RunCreateFlags } from "./CreateFlags.ts"
+import { help } from "./Help.ts"
 
 export class RunExecCommand extends RunCreateFlags {
   static override paths = pathsOf("run", "exec")
 
-  static override usage = usage("Runs", "Creates a run and reads and writes to its buffers.", {
-    details: `
-      Creates a run.
-      If the job has a single input buffer, stdin is streamed to the buffer.
-      If the job has a single output buffer, stdout is streamed from the buffer.
-
-      Status changes are logged to stderr. A run that does not succeed exits with code 1; Ctrl-C cancels the run.
-    `,
-    examples: [
-      ["Say hello", "echo Paul | $0 run exec --codespec hello > result.txt"],
-      ["Run a run file and show its logs", "$0 run exec -f run.yml --logs < input.bin > output.bin"]
-    ]
-  })
+  static override usage = help.exec
 
   logs = Option.Boolean("--logs", false, { description: "Print run logs to stderr." })
   timestamps = Option.Boolean("--timestamps", false, { description: "Print run logs with timestamps." })

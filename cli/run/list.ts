@@ -1,17 +1,12 @@
 import { Option } from "clipanion"
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
+import { help } from "./Help.ts"
 
 export class RunListCommand extends BaseCommand {
   static override paths = pathsOf("run", "list")
 
-  static override usage = usage("Runs", "List runs", {
-    details: "List runs. Runs are sorted by descending created time.",
-    examples: [
-      ["The most recent run", "$0 run list --limit 1"],
-      ["Failed runs of the last day tagged project=demo", "$0 run list --since -1d --status failed --tag project=demo"]
-    ]
-  })
+  static override usage = help.list
 
   since = RunOptions.since()
   tags = RunOptions.tagFilter()

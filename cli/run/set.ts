@@ -1,17 +1,12 @@
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as TagOptions from "../common/TagOptions.ts"
 import * as RunOptions from "./RunOptions.ts"
+import { help } from "./Help.ts"
 
 export class RunSetCommand extends BaseCommand {
   static override paths = pathsOf("run", "set")
 
-  static override usage = usage("Runs", "Updates or replaces tags set on a run", {
-    details: "Updates or replaces tags set on a run",
-    examples: [
-      ["Add or change a tag", "$0 run set 12 --tag stage=done"],
-      ["Replace all tags, only if the run is unchanged", "$0 run set 12 --clear-tags --tag a=b --etag 123"]
-    ]
-  })
+  static override usage = help.set
 
   clearTags = TagOptions.clearTags()
   tags = TagOptions.tags()

@@ -1,13 +1,11 @@
-import { BaseCommand, pathsOf, usage } from "../BaseCommand.ts"
+import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as RunOptions from "./RunOptions.ts"
+import { help } from "./Help.ts"
 
 export class RunShowCommand extends BaseCommand {
   static override paths = pathsOf("run", "show", "get")
 
-  static override usage = usage("Runs", "Show the details of a run", {
-    details: "Show the details of a run: its status and its definition, with the job codespec resolved inline.",
-    examples: [["Show run 12", "$0 run show 12"]]
-  })
+  static override usage = help.show
 
   positionals = RunOptions.id()
 

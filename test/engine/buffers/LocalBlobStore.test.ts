@@ -19,9 +19,9 @@ import * as LocalBlobStore from "../../../engine/buffers/LocalBlobStore.ts"
 import { tempDir } from "../../support/Run.ts"
 import { suite } from "./BlobStoreConformance.ts"
 import { bytes, KiB, MiB, newId, randomData, readData, sha256, text, writeData } from "./Helpers.ts"
+import { race } from "../../support/Children.ts"
 
 const here = (import.meta as { readonly url: string }).url
-const repoRoot = fileURLToPath(new URL("../../../", here))
 const raceWriter = fileURLToPath(new URL("./fixtures/race-writer.ts", here))
 
 const sharedDataDir = tempDir("tyger-buffers-")
@@ -150,41 +150,12 @@ describe("LocalBlobStore access URLs", () => {
   })
 })
 
-// Children run under the same runtime as this test file.
-const childArgs = (args: ReadonlyArray<string>): Array<string> =>
-  "Deno" in globalThis
-    ? ["run", "-A", raceWriter, ...args]
-    : "Bun" in globalThis
-    ? ["run", raceWriter, ...args]
-    : ["--disable-warning=ExperimentalWarning", raceWriter, ...args]
-
-const raceOnce = async (dataDir: string, id: string): Promise<Array<{ code: number | null; out: string }>> => {
-  const children = [0, 1].map((seed) => {
-    const child = spawn(process.execPath, childArgs([dataDir, id, String(seed)]), {
-      cwd: repoRoot,
-      stdio: ["pipe", "pipe", "pipe"]
-    })
-    let out = ""
-    let err = ""
-    let signalReady: () => void = () => {}
-    const ready = new Promise<void>((resolve) => (signalReady = resolve))
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk
-      if (out.startsWith("ready\n")) signalReady()
-    })
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk))
-    const done = new Promise<{ code: number | null; out: string }>((resolve) =>
-      child.on("close", (code) => {
-        signalReady()
-        resolve({ code, out: out.replace(/^ready\n/, "").trim() + (err === "" ? "" : `\n${err}`) })
-      })
-    )
-    return { child, ready, done }
-  })
-  await Promise.all(children.map(({ ready }) => ready))
-  for (const { child } of children) child.stdin.end("go\n")
-  return Promise.all(children.map(({ done }) => done))
-}
+/** Two writers of the same buffer, released together; `out` is what each printed (stdout, then stderr if any). */
+const raceOnce = async (dataDir: string, id: string): Promise<Array<{ code: number | null; out: string }>> =>
+  (await race(raceWriter, [0, 1].map((seed) => [dataDir, id, String(seed)]))).map(({ code, stdout, stderr }) => ({
+    code,
+    out: stdout.trim() + (stderr === "" ? "" : `\n${stderr}`)
+  }))
 
 describe("LocalBlobStore shared by processes", () => {
   test("of two processes writing the same buffer exactly one wins", { timeout: 120_000 }, async () => {

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict"
-import { spawn } from "node:child_process"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import process from "node:process"
 import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
@@ -13,10 +11,10 @@ import * as Migrations from "../../../engine/store/internal/Migrations.ts"
 import * as Sqlite from "../../../engine/store/internal/Sqlite.ts"
 import { Store } from "../../../engine/store/Store.ts"
 import type { StoreError } from "../../../engine/store/StoreError.ts"
+import { race, type RaceResult } from "../../support/Children.ts"
 
 // Deno's type checker, driven by this tsconfig, does not see @types/node's ImportMeta; every runtime sets `url`.
 const here = (import.meta as { readonly url: string }).url
-const repoRoot = fileURLToPath(new URL("../../../", here))
 const workerPath = fileURLToPath(new URL("./fixtures/store-worker.ts", here))
 
 const withDataDir = async <A>(body: (dataDir: string) => Promise<A>): Promise<A> => {
@@ -242,49 +240,10 @@ describe("Store database file", () => {
     }))
 })
 
-// Children run under the same runtime as this test file.
-const workerCommand = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
-  "Deno" in globalThis
-    ? ["run", "-A", workerPath, ...args]
-    : "Bun" in globalThis
-    ? ["run", workerPath, ...args]
-    : ["--disable-warning=ExperimentalWarning", workerPath, ...args]
+const runWorkers = (count: number, dataDir: string, mode: string): Promise<ReadonlyArray<RaceResult>> =>
+  race(workerPath, Array.from({ length: count }, (_, index) => [dataDir, mode, String(index)]))
 
-interface WorkerResult {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const runWorkers = async (count: number, dataDir: string, mode: string): Promise<ReadonlyArray<WorkerResult>> => {
-  const children = Array.from({ length: count }, (_, index) => {
-    const child = spawn(process.execPath, [...workerCommand([dataDir, mode, String(index)])], {
-      cwd: repoRoot,
-      stdio: ["pipe", "pipe", "pipe"]
-    })
-    let stdout = ""
-    let stderr = ""
-    let signalReady: () => void = () => {}
-    const ready = new Promise<void>((resolve) => (signalReady = resolve))
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-      if (stdout.startsWith("ready\n")) signalReady()
-    })
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    const done = new Promise<WorkerResult>((resolve) =>
-      child.on("close", (code) => {
-        signalReady()
-        resolve({ code, stdout: stdout.replace(/^ready\n/, ""), stderr })
-      })
-    )
-    return { child, ready, done }
-  })
-  await Promise.all(children.map(({ ready }) => ready))
-  for (const { child } of children) child.stdin.end("go\n")
-  return Promise.all(children.map(({ done }) => done))
-}
-
-const parseResults = <A>(results: ReadonlyArray<WorkerResult>): ReadonlyArray<A> =>
+const parseResults = <A>(results: ReadonlyArray<RaceResult>): ReadonlyArray<A> =>
   results.map((result, index) => {
     assert.equal(result.code, 0, `worker ${index} failed:\n${result.stderr}`)
     assert.doesNotMatch(result.stderr, /SQLITE_BUSY|database is locked/)

@@ -3,25 +3,21 @@
 // and timeout, a killed monitor, merged log prefixes, replicas that each read every input, and that nothing of a run
 // (containers, network, run directory) outlives its finalisation. Skipped (reason printed) without an engine.
 import assert from "node:assert/strict"
-import { type ChildProcess, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import * as Fs from "node:fs"
-import process from "node:process"
 import { after, describe, test } from "node:test"
-import { fileURLToPath } from "node:url"
-import { Effect, Exit, Layer, Stream } from "effect"
+import { Effect, Exit, Stream } from "effect"
 import * as Codespec from "../../../dsl/Codespec.ts"
 import * as Derived from "../../../dsl/Derived.ts"
 import * as Run from "../../../dsl/Run.ts"
 import { Buffers } from "../../../engine/buffers/Buffers.ts"
-import { MonitorLauncher } from "../../../engine/runs/MonitorLauncher.ts"
 import type { LogLine } from "../../../engine/runs/Provider.ts"
 import { CANCELED_BY_USER, Runs } from "../../../engine/runs/Runs.ts"
 import { monitorDiedReason, TIMEOUT_REASON } from "../../../engine/runs/RunMonitor.ts"
 import * as Naming from "../../../providers/docker/internal/Naming.ts"
 import { dockerOrSkip, exec, testImage, testSession } from "../../support/Docker.ts"
 import { tempDir } from "../../support/Run.ts"
-import { buffersOf, readText, runtime, settled, writeText } from "./Harness.ts"
+import { buffersOf, detachedMonitors, readText, runtime, settled, writeText } from "./Harness.ts"
 
 const skip = await dockerOrSkip()
 const session = testSession()
@@ -34,32 +30,9 @@ const SHORT_WAIT_SECONDS = 3
 const impatientDir = tempDir("tyger-docker-distributed-short-")
 const impatient = runtime(impatientDir, session.labels, undefined, { workerReadyTimeout: `${SHORT_WAIT_SECONDS} seconds` })
 
-// Monitors as processes of their own (fixtures/monitor.ts, under this test's runtime), so that one can be killed.
-const here = (import.meta as { readonly url: string }).url
-const monitorFixture = fileURLToPath(new URL("./fixtures/monitor.ts", here))
-const repoRoot = fileURLToPath(new URL("../../../", here))
-const monitorArgv = (args: ReadonlyArray<string>): ReadonlyArray<string> =>
-  "Deno" in globalThis
-    ? ["run", "-A", monitorFixture, ...args]
-    : "Bun" in globalThis
-    ? ["run", monitorFixture, ...args]
-    : ["--disable-warning=ExperimentalWarning", monitorFixture, ...args]
+// Monitors as processes of their own, so that one can be killed.
 const orphanDir = tempDir("tyger-docker-distributed-monitor-")
-const monitors: Array<{ readonly child: ChildProcess; readonly claimed: Promise<void> }> = []
-const detached = Layer.succeed(MonitorLauncher, MonitorLauncher.of({
-  launch: (runId) =>
-    Effect.sync(() => {
-      const child = spawn(process.execPath, [...monitorArgv([orphanDir, String(runId), JSON.stringify(session.labels)])], {
-        cwd: repoRoot,
-        stdio: ["ignore", "pipe", "inherit"]
-      })
-      const claimed = new Promise<void>((resolve, reject) => {
-        child.stdout!.setEncoding("utf8").on("data", (chunk: string) => chunk.includes("monitoring") && resolve())
-        child.once("exit", (code, signal) => reject(new Error(`monitor exited early: ${code ?? signal}`)))
-      })
-      monitors.push({ child, claimed })
-    })
-}))
+const { launcher: detached, monitors } = detachedMonitors(orphanDir, session.labels)
 const orphaned = runtime(orphanDir, session.labels, detached)
 
 after(async () => {

@@ -1,7 +1,9 @@
 // Layers for the Docker provider tests: a real Store, local blob store, Docker engine and in-process monitors, in a
 // fresh data directory, with this test file's session labels on every container.
 import { type Duration, Effect, Layer, ManagedRuntime, Stream } from "effect"
+import type { ChildProcess } from "node:child_process"
 import process from "node:process"
+import { fileURLToPath } from "node:url"
 import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
 import { Buffers } from "../../../engine/buffers/Buffers.ts"
 import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
@@ -14,6 +16,9 @@ import { Store } from "../../../engine/store/Store.ts"
 import { DockerClient } from "../../../providers/docker/DockerClient.ts"
 import * as DockerProvider from "../../../providers/docker/DockerProvider.ts"
 import { Provider } from "../../../engine/runs/Provider.ts"
+import { spawnScript } from "../../support/Children.ts"
+
+const monitorFixture = fileURLToPath(new URL("./fixtures/monitor.ts", (import.meta as { readonly url: string }).url))
 
 export type Services = Runs | Store | Buffers | Provider | DockerClient | RunLogArchive
 
@@ -37,6 +42,32 @@ export const layer = (
     Layer.provideMerge(launcher),
     Layer.provideMerge(RunLogArchive.layer({ dataDir }))
   )
+}
+
+export interface DetachedMonitor {
+  readonly child: ChildProcess
+  /** Resolves once the monitor says it has claimed its run. */
+  readonly claimed: Promise<void>
+}
+
+/**
+ * A launcher that starts each run's monitor as a process of its own (fixtures/monitor.ts, under this test's runtime),
+ * as the CLI's detached launcher does, so that a test can kill one; `monitors` lists them in launch order.
+ */
+export const detachedMonitors = (dataDir: string, labels: { readonly [key: string]: string }) => {
+  const monitors: Array<DetachedMonitor> = []
+  const launcher = Layer.succeed(MonitorLauncher, MonitorLauncher.of({
+    launch: (runId) =>
+      Effect.sync(() => {
+        const child = spawnScript(monitorFixture, [dataDir, String(runId), JSON.stringify(labels)], ["ignore", "pipe", "inherit"])
+        const claimed = new Promise<void>((resolve, reject) => {
+          child.stdout!.setEncoding("utf8").on("data", (chunk: string) => chunk.includes("monitoring") && resolve())
+          child.once("exit", (code, signal) => reject(new Error(`monitor exited early: ${code ?? signal}`)))
+        })
+        monitors.push({ child, claimed })
+      })
+  }))
+  return { launcher, monitors }
 }
 
 export const runtime = (
