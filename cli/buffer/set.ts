@@ -1,16 +1,13 @@
 import { Option } from "clipanion"
-import { BaseCommand, pathsOf } from "../BaseCommand.ts"
-import * as TagOptions from "../common/TagOptions.ts"
+import { pathsOf } from "../BaseCommand.ts"
+import { TagSetFlags } from "../common/TagSetFlags.ts"
 import * as Options from "./BufferOptions.ts"
 import { help } from "./Help.ts"
 
-export class BufferSetCommand extends BaseCommand {
+export class BufferSetCommand extends TagSetFlags {
   static override paths = pathsOf("buffer", "set")
   static override usage = help.set
 
-  clearTags = TagOptions.clearTags()
-  tags = TagOptions.tags()
-  eTag = TagOptions.eTag()
   ttl = Options.ttl()
   softDeleted = Options.softDeleted()
 

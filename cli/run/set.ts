@@ -1,16 +1,13 @@
-import { BaseCommand, pathsOf } from "../BaseCommand.ts"
-import * as TagOptions from "../common/TagOptions.ts"
+import { pathsOf } from "../BaseCommand.ts"
+import { TagSetFlags } from "../common/TagSetFlags.ts"
 import * as RunOptions from "./RunOptions.ts"
 import { help } from "./Help.ts"
 
-export class RunSetCommand extends BaseCommand {
+export class RunSetCommand extends TagSetFlags {
   static override paths = pathsOf("run", "set")
 
   static override usage = help.set
 
-  clearTags = TagOptions.clearTags()
-  tags = TagOptions.tags()
-  eTag = TagOptions.eTag()
 
   positionals = RunOptions.id()
 

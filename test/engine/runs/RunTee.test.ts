@@ -63,17 +63,25 @@ const writeAndRead = (source: BufferWriter.ByteSource, options: BufferWriter.Wri
     return sink.bytes()
   })
 
+/**
+ * Stores the tee's source in a buffer while its feed drains into a slow pipe, and checks that both got the `size`
+ * bytes of the pattern.
+ */
+const storeAndPipe = (tee: ReturnType<typeof teeInput>, size: number, blockSize: number) =>
+  Effect.gen(function*() {
+    const pipe = slowCopy()
+    const drained = tee.feed.drainTo(pipe)
+    const stored = yield* writeAndRead(tee.source, { blockSize })
+    yield* Effect.promise(() => drained)
+    assert.equal(sha(stored), sha(expected(size)))
+    assert.equal(sha(pipe.bytes()), sha(expected(size)))
+  })
+
 describe("teeInput", () => {
   test("a source read by `read`: the pipe gets exactly what the buffer gets (9 MiB, 1 MiB blocks)", () =>
     withBuffers(Effect.gen(function*() {
       const size = 9 * 1024 * 1024 + 17
-      const { source, feed } = teeInput(pattern(size))
-      const pipe = slowCopy()
-      const drained = feed.drainTo(pipe)
-      const stored = yield* writeAndRead(source, { blockSize: 1024 * 1024 })
-      yield* Effect.promise(() => drained)
-      assert.equal(sha(stored), sha(expected(size)))
-      assert.equal(sha(pipe.bytes()), sha(expected(size)))
+      yield* storeAndPipe(teeInput(pattern(size)), size, 1024 * 1024)
     })))
 
   test("a source with its own reading thread: blocks are released only after the pipe took them", () =>
@@ -83,13 +91,7 @@ describe("teeInput", () => {
       Fs.writeFileSync(file, expected(size))
       const inner = BufferWriter.fromFile(file)
       assert.ok(inner.blocks !== undefined, "fromFile has a reading thread")
-      const { source, feed } = teeInput(inner)
-      const pipe = slowCopy()
-      const drained = feed.drainTo(pipe)
-      const stored = yield* writeAndRead(source, { blockSize: 512 * 1024 })
-      yield* Effect.promise(() => drained)
-      assert.equal(sha(stored), sha(expected(size)))
-      assert.equal(sha(pipe.bytes()), sha(expected(size)))
+      yield* storeAndPipe(teeInput(inner), size, 512 * 1024)
     })))
 
   test("release waits for the pipe; discard lets everything through", async () => {

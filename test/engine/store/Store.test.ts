@@ -29,6 +29,10 @@ const withDataDir = async <A>(body: (dataDir: string) => Promise<A>): Promise<A>
 const runStore = <A, E>(dataDir: string, effect: Effect.Effect<A, E, Store>): Promise<A> =>
   Effect.runPromise(effect.pipe(Effect.provide(Store.layer({ dataDir }))))
 
+/** Runs `body` with the Store of a fresh data directory. */
+const onFreshStore = <A, E>(body: (store: Store["Service"]) => Effect.Effect<A, E, Store>): Promise<A> =>
+  withDataDir((dataDir) => runStore(dataDir, Store.use(body)))
+
 const openFailure = (dataDir: string): Promise<StoreError> =>
   Effect.runPromise(Effect.flip(Effect.provide(Effect.void, Store.layer({ dataDir }))))
 
@@ -65,32 +69,28 @@ describe("resolveDataDir", () => {
 
 describe("Store codespec versions", () => {
   test("same key keeps the version, a new key adds one, reverting adds another", () =>
-    withDataDir((dataDir) =>
-      runStore(
-        dataDir,
-        Effect.gen(function*() {
-          const store = yield* Store
-          const first = yield* store.putCodespec("alpha", job("a:1"), "k1")
-          assert.equal(first.created, true)
-          assert.equal(first.codespec.version, 1)
-          assert.deepEqual(first.codespec.spec, job("a:1"))
+    onFreshStore((store) =>
+      Effect.gen(function*() {
+        const first = yield* store.putCodespec("alpha", job("a:1"), "k1")
+        assert.equal(first.created, true)
+        assert.equal(first.codespec.version, 1)
+        assert.deepEqual(first.codespec.spec, job("a:1"))
 
-          const again = yield* store.putCodespec("alpha", job("a:1"), "k1")
-          assert.equal(again.created, false)
-          assert.deepEqual(again.codespec, first.codespec)
+        const again = yield* store.putCodespec("alpha", job("a:1"), "k1")
+        assert.equal(again.created, false)
+        assert.deepEqual(again.codespec, first.codespec)
 
-          const second = yield* store.putCodespec("alpha", job("a:2"), "k2")
-          assert.deepEqual([second.created, second.codespec.version], [true, 2])
-          const reverted = yield* store.putCodespec("alpha", job("a:1"), "k1")
-          assert.deepEqual([reverted.created, reverted.codespec.version], [true, 3])
+        const second = yield* store.putCodespec("alpha", job("a:2"), "k2")
+        assert.deepEqual([second.created, second.codespec.version], [true, 2])
+        const reverted = yield* store.putCodespec("alpha", job("a:1"), "k1")
+        assert.deepEqual([reverted.created, reverted.codespec.version], [true, 3])
 
-          const other = yield* store.putCodespec("beta", job("a:1"), "k1")
-          assert.deepEqual([other.created, other.codespec.version], [true, 1])
-          assert.equal(yield* store.latestCodespecVersion("alpha"), 3)
-          assert.equal(yield* store.latestCodespecVersion("beta"), 1)
-          assert.equal(yield* store.latestCodespecVersion("gamma"), undefined)
-        })
-      )
+        const other = yield* store.putCodespec("beta", job("a:1"), "k1")
+        assert.deepEqual([other.created, other.codespec.version], [true, 1])
+        assert.equal(yield* store.latestCodespecVersion("alpha"), 3)
+        assert.equal(yield* store.latestCodespecVersion("beta"), 1)
+        assert.equal(yield* store.latestCodespecVersion("gamma"), undefined)
+      })
     ))
 
   test("createdAt comes from the Clock, is trimmed like RFC3339Nano and stays stable for an unchanged spec", () =>
@@ -123,61 +123,53 @@ describe("Store codespec versions", () => {
 describe("Store codespec reads", () => {
   // Tyger's not-found messages are the Codespecs service's (test/engine/codespecs/Codespecs.test.ts).
   test("get latest, get a version, nothing for a missing name or version", () =>
-    withDataDir((dataDir) =>
-      runStore(
-        dataDir,
-        Effect.gen(function*() {
-          const store = yield* Store
-          yield* store.putCodespec("reader", job("r:1"), "k1")
-          yield* store.putCodespec("reader", job("r:2"), "k2")
-          const latest = yield* getExisting(store, "reader")
-          assert.deepEqual([latest.name, latest.version, latest.spec], ["reader", 2, job("r:2")])
-          const v1 = yield* getExisting(store, "reader", 1)
-          assert.deepEqual([v1.version, v1.spec], [1, job("r:1")])
-          assert.equal(yield* store.getCodespec("nope"), undefined)
-          assert.equal(yield* store.getCodespec("nope", 1), undefined)
-          assert.equal(yield* store.getCodespec("reader", 3), undefined)
-        })
-      )
+    onFreshStore((store) =>
+      Effect.gen(function*() {
+        yield* store.putCodespec("reader", job("r:1"), "k1")
+        yield* store.putCodespec("reader", job("r:2"), "k2")
+        const latest = yield* getExisting(store, "reader")
+        assert.deepEqual([latest.name, latest.version, latest.spec], ["reader", 2, job("r:2")])
+        const v1 = yield* getExisting(store, "reader", 1)
+        assert.deepEqual([v1.version, v1.spec], [1, job("r:1")])
+        assert.equal(yield* store.getCodespec("nope"), undefined)
+        assert.equal(yield* store.getCodespec("nope", 1), undefined)
+        assert.equal(yield* store.getCodespec("reader", 3), undefined)
+      })
     ))
 
   test("list: latest of each name, byte-order sorted, literal case-sensitive prefix, limit and continuation", () =>
-    withDataDir((dataDir) =>
-      runStore(
-        dataDir,
-        Effect.gen(function*() {
-          const store = yield* Store
-          for (const name of ["axb", "a_b", "b", "a%c", "A_b", "a.b", "a-b", "ab"]) {
-            yield* store.putCodespec(name, job(name), "k1")
-          }
-          yield* store.putCodespec("a_b", job("a_b:2"), "k2")
+    onFreshStore((store) =>
+      Effect.gen(function*() {
+        for (const name of ["axb", "a_b", "b", "a%c", "A_b", "a.b", "a-b", "ab"]) {
+          yield* store.putCodespec(name, job(name), "k1")
+        }
+        yield* store.putCodespec("a_b", job("a_b:2"), "k2")
 
-          const names = (list: ReadonlyArray<{ readonly name: string }>) => list.map((codespec) => codespec.name)
-          const all = yield* store.listCodespecs({ limit: 100 })
-          assert.deepEqual(names(all), ["A_b", "a%c", "a-b", "a.b", "a_b", "ab", "axb", "b"])
-          const aUnderscoreB = all.find((codespec) => codespec.name === "a_b")
-          assert.deepEqual([aUnderscoreB?.version, aUnderscoreB?.spec], [2, job("a_b:2")])
+        const names = (list: ReadonlyArray<{ readonly name: string }>) => list.map((codespec) => codespec.name)
+        const all = yield* store.listCodespecs({ limit: 100 })
+        assert.deepEqual(names(all), ["A_b", "a%c", "a-b", "a.b", "a_b", "ab", "axb", "b"])
+        const aUnderscoreB = all.find((codespec) => codespec.name === "a_b")
+        assert.deepEqual([aUnderscoreB?.version, aUnderscoreB?.spec], [2, job("a_b:2")])
 
-          assert.deepEqual(names(yield* store.listCodespecs({ prefix: "a_", limit: 100 })), ["a_b"])
-          assert.deepEqual(names(yield* store.listCodespecs({ prefix: "a%", limit: 100 })), ["a%c"])
-          assert.deepEqual(names(yield* store.listCodespecs({ prefix: "A", limit: 100 })), ["A_b"])
-          assert.deepEqual(names(yield* store.listCodespecs({ prefix: "zz", limit: 100 })), [])
-          assert.deepEqual(names(yield* store.listCodespecs({ prefix: "", limit: 100 })), names(all))
-          assert.deepEqual(names(yield* store.listCodespecs({ limit: 3 })), ["A_b", "a%c", "a-b"])
-          assert.deepEqual(yield* store.listCodespecs({ limit: 0 }), [])
+        assert.deepEqual(names(yield* store.listCodespecs({ prefix: "a_", limit: 100 })), ["a_b"])
+        assert.deepEqual(names(yield* store.listCodespecs({ prefix: "a%", limit: 100 })), ["a%c"])
+        assert.deepEqual(names(yield* store.listCodespecs({ prefix: "A", limit: 100 })), ["A_b"])
+        assert.deepEqual(names(yield* store.listCodespecs({ prefix: "zz", limit: 100 })), [])
+        assert.deepEqual(names(yield* store.listCodespecs({ prefix: "", limit: 100 })), names(all))
+        assert.deepEqual(names(yield* store.listCodespecs({ limit: 3 })), ["A_b", "a%c", "a-b"])
+        assert.deepEqual(yield* store.listCodespecs({ limit: 0 }), [])
 
-          const paged: Array<string> = []
-          let after: string | undefined
-          for (;;) {
-            const page = yield* store.listCodespecs(after === undefined ? { limit: 3 } : { limit: 3, after })
-            paged.push(...names(page))
-            if (page.length < 3) break
-            after = page[page.length - 1]?.name
-          }
-          assert.deepEqual(paged, names(all))
-          assert.deepEqual(names(yield* store.listCodespecs({ prefix: "a", after: "a.b", limit: 2 })), ["a_b", "ab"])
-        })
-      )
+        const paged: Array<string> = []
+        let after: string | undefined
+        for (;;) {
+          const page = yield* store.listCodespecs(after === undefined ? { limit: 3 } : { limit: 3, after })
+          paged.push(...names(page))
+          if (page.length < 3) break
+          after = page[page.length - 1]?.name
+        }
+        assert.deepEqual(paged, names(all))
+        assert.deepEqual(names(yield* store.listCodespecs({ prefix: "a", after: "a.b", limit: 2 })), ["a_b", "ab"])
+      })
     ))
 })
 
