@@ -177,18 +177,8 @@ const make = (endpoint: Host.Endpoint, requestTimeout: Duration.Input) =>
       )
     }
 
-    const containerLogs = (container: string, options: LogsOptions = {}) => {
-      const timestamps = options.timestamps ?? true
-      const path = `/containers/${id(container)}/logs`
-      const query = {
-        stdout: flag(options.stdout ?? true),
-        stderr: flag(options.stderr ?? true),
-        timestamps: flag(timestamps),
-        follow: flag(options.follow ?? false),
-        since: timeParam(options.since),
-        tail: options.tail === undefined ? "all" : String(options.tail)
-      }
-      return Stream.suspend(() => {
+    const readLogs = (path: string, query: Record<string, string | undefined>, timestamps: boolean) =>
+      Stream.suspend(() => {
         const demuxer = LogFrames.makeDemuxer({ timestamps })
         return http.bytes("GET", path, { query }).pipe(
           Stream.map(demuxer.push),
@@ -203,6 +193,42 @@ const make = (endpoint: Host.Endpoint, requestTimeout: Duration.Input) =>
           Stream.flattenIterable
         )
       })
+
+    const containerLogs = (container: string, options: LogsOptions = {}) => {
+      const timestamps = options.timestamps ?? true
+      const path = `/containers/${id(container)}/logs`
+      const query = {
+        stdout: flag(options.stdout ?? true),
+        stderr: flag(options.stderr ?? true),
+        timestamps: flag(timestamps),
+        follow: flag(false),
+        since: timeParam(options.since),
+        tail: options.tail === undefined ? "all" : String(options.tail)
+      }
+      if (!(options.follow ?? false)) return readLogs(path, query, timestamps)
+      // dockerd (20.10 at least) can end a follow as the container exits before it has sent the last lines, so once
+      // the follow ends, what came after its last line is read once more. Timestamps (RFC 3339 with 9 fraction
+      // digits, UTC: they sort as strings) are asked for to know where the follow stopped.
+      let last: string | undefined
+      const followed = readLogs(path, { ...query, follow: flag(true), timestamps: flag(true) }, true).pipe(
+        Stream.map((line) => {
+          last = line.timestamp
+          return line
+        })
+      )
+      // Without a line seen, only a follow of everything can be caught up (a tail would bring back older lines).
+      const rest = Stream.suspend(() =>
+        last === undefined && query.tail !== "all"
+          ? Stream.empty
+          : readLogs(path, { ...query, timestamps: flag(true), tail: "all", since: last === undefined ? query.since : timeParam(last) }, true).pipe(
+            Stream.filter((line) => last === undefined || line.timestamp! > last),
+            // The container was removed meanwhile: it has nothing more to say.
+            Stream.catchIf((error) => error.reason === "NotFound", () => Stream.empty)
+          )
+      )
+      return Stream.concat(followed, rest).pipe(
+        Stream.map((line) => (timestamps ? line : { stream: line.stream, line: line.line }))
+      )
     }
 
     return DockerClient.of({

@@ -47,13 +47,10 @@ const byTime = (a: LogLine, b: LogLine): number => {
   return x < y ? -1 : x > y ? 1 : 0
 }
 
-/** Everything logged so far, merged and ordered (a stable sort keeps each container's own order on ties). */
+/** Everything each source has logged so far. */
 const snapshot = (sources: ReadonlyArray<Source>, since: bigint | undefined) =>
-  Effect.map(
-    Effect.forEach(sources, (source) =>
-      Effect.flatMap(linesOf(source, { follow: false, since }), (lines) => Stream.runCollect(lines)), { concurrency: 4 }),
-    (perSource) => perSource.flatMap((lines) => Array.from(lines)).sort(byTime)
-  )
+  Effect.forEach(sources, (source) =>
+    Effect.flatMap(linesOf(source, { follow: false, since }), (lines) => Stream.runCollect(lines)), { concurrency: 4 })
 
 const tailOf = (lines: ReadonlyArray<LogLine>, tail: number | undefined): ReadonlyArray<LogLine> =>
   tail === undefined || tail < 0 ? lines : tail === 0 ? [] : lines.slice(-tail)
@@ -62,11 +59,16 @@ export const logs = (instance: string, runId: number, options: LogOptions): Stre
   Stream.unwrap(Effect.gen(function*() {
     const sources = sourcesOf(yield* listContainers(instance, runId))
     const since = options.since === undefined ? undefined : BigInt(options.since) * 1_000_000n
-    const lines = yield* snapshot(sources, since)
+    const perSource = (yield* snapshot(sources, since)).map((lines) => Array.from(lines))
+    // Merged and ordered; a stable sort keeps each container's own order on ties.
+    const lines = perSource.flat().sort(byTime)
     const past = Stream.fromIterable(tailOf(lines, options.tail))
     if (!options.follow) return past
-    // Following resumes after the last line of the snapshot, so no line is lost or repeated between the two.
-    const last = lines.length === 0 ? since : BigInt(lines[lines.length - 1]!.timestamp)
-    const live = yield* Effect.forEach(sources, (source) => linesOf(source, { follow: true, since: last }))
+    // Each container's follow resumes after its own last line of the snapshot, so no line is lost or repeated
+    // between the two (one container's later lines must not hide another's).
+    const live = yield* Effect.forEach(sources, (source, i) => {
+      const own = perSource[i]!
+      return linesOf(source, { follow: true, since: own.length === 0 ? since : BigInt(own[own.length - 1]!.timestamp) })
+    })
     return Stream.concat(past, Stream.mergeAll(live, { concurrency: "unbounded" }))
   }))
