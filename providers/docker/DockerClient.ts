@@ -6,7 +6,8 @@ import { HttpClient } from "effect/http"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DockerError } from "./DockerError.ts"
 import * as Host from "./internal/Host.ts"
-import * as LogFrames from "./internal/LogFrames.ts"
+import * as ContainerLogs from "./internal/ContainerLogs.ts"
+import type * as LogFrames from "./internal/LogFrames.ts"
 import * as Ndjson from "./internal/Ndjson.ts"
 import * as Pull from "./internal/Pull.ts"
 import { type Filters, filtersParam, flag, id, pullQuery, timeParam } from "./internal/Query.ts"
@@ -30,6 +31,7 @@ export type {
   Version
 } from "./internal/Schemas.ts"
 export type { LogLine, LogStream } from "./internal/LogFrames.ts"
+export type { LogsOptions } from "./internal/ContainerLogs.ts"
 export { type Filters, pullQuery, timeParam } from "./internal/Query.ts"
 
 /** `POST /containers/create` body. TTY, attach and stdin are always off (the client sets them). */
@@ -40,23 +42,6 @@ export type ContainerSpec = Omit<
 
 /** Every GPU, as `docker run --gpus all` asks for them. */
 export const allGpus: Schemas.DeviceRequest = { Driver: "nvidia", Count: -1, Capabilities: [["gpu"]] }
-
-/** Docker's `filters` query: `{ label: ["tyger-run=1", "key"], name: ["x"] }`. */
-
-export interface LogsOptions {
-  /** Keep streaming until the container stops. @default false */
-  readonly follow?: boolean
-  /** Ask for and parse Docker's per-line timestamps. @default true */
-  readonly timestamps?: boolean
-  /** @default true */
-  readonly stdout?: boolean
-  /** @default true */
-  readonly stderr?: boolean
-  /** Lines at or after this instant: a Date, unix seconds, or an RFC 3339 timestamp (such as a line's). */
-  readonly since?: Date | number | string
-  /** The last N log messages (Docker counts each 16 KiB piece of a long line). @default "all" */
-  readonly tail?: number | "all"
-}
 
 export interface NetworkSpec {
   readonly Name: string
@@ -126,7 +111,7 @@ export class DockerClient extends Context.Service<DockerClient, {
     readonly volumes?: boolean
   }) => Effect.Effect<void, DockerError>
   /** stdout/stderr lines in the order the engine logged them; with `follow`, ends when the container stops. */
-  readonly containerLogs: (id: string, options?: LogsOptions) => Stream.Stream<LogFrames.LogLine, DockerError>
+  readonly containerLogs: (id: string, options?: ContainerLogs.LogsOptions) => Stream.Stream<LogFrames.LogLine, DockerError>
   /** `GET /events`: endless unless `until` is given; interrupt the stream to stop. */
   readonly events: (options?: {
     readonly since?: Date | number | string
@@ -174,60 +159,6 @@ const make = (endpoint: Host.Endpoint, requestTimeout: Duration.Input) =>
             operation: Pull.operation
           })
         )))
-      )
-    }
-
-    const readLogs = (path: string, query: Record<string, string | undefined>, timestamps: boolean) =>
-      Stream.suspend(() => {
-        const demuxer = LogFrames.makeDemuxer({ timestamps })
-        return http.bytes("GET", path, { query }).pipe(
-          Stream.map(demuxer.push),
-          Stream.concat(Stream.sync(demuxer.end)),
-          Stream.mapEffect((demuxed) =>
-            demuxed.error === undefined
-              ? Effect.succeed(demuxed.lines)
-              : Effect.fail(
-                new DockerError({ reason: "Unknown", message: demuxed.error, operation: `GET ${path}` })
-              )
-          ),
-          Stream.flattenIterable
-        )
-      })
-
-    const containerLogs = (container: string, options: LogsOptions = {}) => {
-      const timestamps = options.timestamps ?? true
-      const path = `/containers/${id(container)}/logs`
-      const query = {
-        stdout: flag(options.stdout ?? true),
-        stderr: flag(options.stderr ?? true),
-        timestamps: flag(timestamps),
-        follow: flag(false),
-        since: timeParam(options.since),
-        tail: options.tail === undefined ? "all" : String(options.tail)
-      }
-      if (!(options.follow ?? false)) return readLogs(path, query, timestamps)
-      // dockerd (20.10 at least) can end a follow as the container exits before it has sent the last lines, so once
-      // the follow ends, what came after its last line is read once more. Timestamps (RFC 3339 with 9 fraction
-      // digits, UTC: they sort as strings) are asked for to know where the follow stopped.
-      let last: string | undefined
-      const followed = readLogs(path, { ...query, follow: flag(true), timestamps: flag(true) }, true).pipe(
-        Stream.map((line) => {
-          last = line.timestamp
-          return line
-        })
-      )
-      // Without a line seen, only a follow of everything can be caught up (a tail would bring back older lines).
-      const rest = Stream.suspend(() =>
-        last === undefined && query.tail !== "all"
-          ? Stream.empty
-          : readLogs(path, { ...query, timestamps: flag(true), tail: "all", since: last === undefined ? query.since : timeParam(last) }, true).pipe(
-            Stream.filter((line) => last === undefined || line.timestamp! > last),
-            // The container was removed meanwhile: it has nothing more to say.
-            Stream.catchIf((error) => error.reason === "NotFound", () => Stream.empty)
-          )
-      )
-      return Stream.concat(followed, rest).pipe(
-        Stream.map((line) => (timestamps ? line : { stream: line.stream, line: line.line }))
       )
     }
 
@@ -313,7 +244,7 @@ const make = (endpoint: Host.Endpoint, requestTimeout: Duration.Input) =>
           query: { force: flag(options?.force ?? false), v: flag(options?.volumes ?? false) }
         })
       ),
-      containerLogs,
+      containerLogs: (container, options) => ContainerLogs.read(http, container, options),
       events: (options) =>
         http.bytes("GET", "/events", {
           query: {
