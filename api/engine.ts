@@ -21,6 +21,11 @@
  */
 import * as LocalEngine from "../providers/docker/LocalEngine.ts"
 
+/**
+ * Buffers on Azure Blob Storage, for `local({ dataDir, blobStore: azureBlobStore({ connectionString, location }) })`.
+ * Needs the optional peer `@azure/storage-blob`; without it the layer fails with reason `MissingPackage`, naming it.
+ */
+export { layer as azureBlobStore } from "../engine/buffers/AzureBackend.ts"
 export { BlobStore, BlobStoreError } from "../engine/buffers/BlobStore.ts"
 export * as BufferReader from "../engine/buffers/BufferReader.ts"
 export { Buffers, BuffersError } from "../engine/buffers/Buffers.ts"

@@ -1,6 +1,7 @@
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Layer } from "effect"
 import type { Writable } from "node:stream"
+import * as AzureBackend from "../engine/buffers/AzureBackend.ts"
 import { BlobStore } from "../engine/buffers/BlobStore.ts"
 import { Buffers } from "../engine/buffers/Buffers.ts"
 import type { CodespecCatalog } from "../engine/codespecs/CodespecCatalog.ts"
@@ -54,14 +55,10 @@ export const layer = (config: Config, environment: Environment, store: Layer.Lay
     })
   )
 
-// The Azure SDK is loaded only when it is used: it costs more start-up time than the rest of the CLI.
 const blobStoreLayer = (storage: BufferStorage, config: Config): Layer.Layer<BlobStore, unknown> => {
   if (storage.kind === "azure") {
     const { connectionString, location } = storage
-    return Layer.unwrap(Effect.map(
-      Effect.promise(() => import("../engine/buffers/AzureBlobStore.ts")),
-      (Azure) => Azure.layer({ connectionString, location })
-    ))
+    return AzureBackend.layer({ connectionString, location })
   }
   return config.dataDir === undefined
     ? Layer.effect(BlobStore, Effect.fail(missingDataDir()))

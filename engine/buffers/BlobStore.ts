@@ -20,6 +20,8 @@ export const Reason = Schema.Literals([
   "PermissionDenied",
   /** The backend could not be reached; callers may retry. */
   "Unavailable",
+  /** The backend needs an optional package that is not installed (the message says which). */
+  "MissingPackage",
   "Io"
 ])
 export type Reason = typeof Reason.Type

@@ -43,9 +43,15 @@ interface Result {
 }
 
 /** Runs a program to its end (killed after `timeoutMs`), never throwing on a non-zero exit. */
-const run = (file: string, args: ReadonlyArray<string>, cwd: string, timeoutMs = 60_000): Promise<Result> =>
+const run = (
+  file: string,
+  args: ReadonlyArray<string>,
+  cwd: string,
+  timeoutMs = 60_000,
+  extraEnv: NodeJS.ProcessEnv = {}
+): Promise<Result> =>
   new Promise((resolve) => {
-    execFile(file, args, { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+    execFile(file, args, { cwd, env: { ...env, ...extraEnv }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : null
         resolve({ code, stdout, stderr: error !== null && code === null ? `${stderr}\n${error.message}` : stderr })
@@ -171,5 +177,23 @@ describe("tyger-ts as an installed package", () => {
     assert.ok(urls.some((u) => u.startsWith(`${modules}/tyger-ts/dist/api/index.js`)), urls.join("\n"))
     assert.ok(urls.some((u) => u.startsWith(`${modules}/effect/`)), urls.join("\n"))
     assert.deepEqual(urls.filter((u) => !allowed.some((prefix) => u.startsWith(prefix))), [])
+  })
+
+  test("without the optional peers, the Kubernetes entry and the Azure buffer backend say what to install", { skip, timeout: 60_000 }, async () => {
+    const kubernetes = await run(Path.join(BIN, "node"), ["-e", `import("tyger-ts/kubernetes")`], app)
+    assert.notEqual(kubernetes.code, 0)
+    assert.match(kubernetes.stderr, /tyger-ts\/kubernetes needs the optional packages @pulumi\/pulumi and @pulumi\/kubernetes: npm install @pulumi\/pulumi @pulumi\/kubernetes/)
+
+    const tyger = Path.join(app, "node_modules", ".bin", "tyger")
+    const azure = await run(tyger, ["buffer", "create"], app, 60_000, {
+      TYGER_TS_DATA_DIR: Path.join(work, "data"),
+      TYGER_TS_BUFFER_STORAGE: "azure",
+      AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true"
+    })
+    assert.deepEqual(azure, {
+      code: 1,
+      stdout: "",
+      stderr: "Error: The Azure buffer backend needs the optional package @azure/storage-blob: npm install @azure/storage-blob\n"
+    })
   })
 })

@@ -64,7 +64,7 @@ export const make = (input: { readonly fd: number } | { readonly path: string },
   const words = { filled: FILLED, sleep: SLEEP, busy: BUSY }
   const workerData: ThreadData = { ...input, blockSize, arenas, control, hash, words }
   // A URL beside this module, so the thread file is found from the sources and from a compiled build alike.
-  const worker = new Worker(new URL("./FdBlocksThread.mjs", import.meta.url), { workerData })
+  const worker = new Worker(new URL("./FdBlocksThread.mjs", (import.meta as { readonly url: string }).url), { workerData })
 
   const views: Array<Uint8Array> = []
   /** Per arena: blocks handed out and not released, and whether the thread has moved past it. */

@@ -46,7 +46,7 @@ export class WriteError extends Error {
 export const make = (output: { readonly fd: number } | { readonly path: string }): ByteSink => {
   const workerData: SinkThreadData = output
   // A URL beside this module, so the thread file is found from the sources and from a compiled build alike.
-  const worker = new Worker(new URL("./FdSinkThread.mjs", import.meta.url), { workerData })
+  const worker = new Worker(new URL("./FdSinkThread.mjs", (import.meta as { readonly url: string }).url), { workerData })
   const pending = new Map<number, () => void>()
   let nextId = 0
   let failure: Error | undefined

@@ -63,7 +63,7 @@ export const make = (workers: number = defaultWorkers()): HashPool => {
   const start = (): Array<Slot> => {
     const started = Array.from({ length: workers }, () => {
       // A URL beside this module, so the thread file is found from the sources and from a compiled build alike.
-      const slot: Slot = { worker: new Worker(new URL("./HashPoolThread.mjs", import.meta.url)), pending: 0 }
+      const slot: Slot = { worker: new Worker(new URL("./HashPoolThread.mjs", (import.meta as { readonly url: string }).url)), pending: 0 }
       slot.worker.on("message", (reply: HashReply) => {
         slot.pending--
         // Idle workers must not keep the process alive.

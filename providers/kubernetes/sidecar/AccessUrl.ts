@@ -1,5 +1,6 @@
 import { Clock, Duration, Effect, Semaphore } from "effect"
 import * as FsP from "node:fs/promises"
+import * as AzureBackend from "../../../engine/buffers/AzureBackend.ts"
 import { BlobStoreError, type Container } from "../../../engine/buffers/BlobStore.ts"
 import * as LocalBlobStore from "../../../engine/buffers/LocalBlobStore.ts"
 import { UNBOUND_PREFIX } from "../Contract.ts"
@@ -41,8 +42,7 @@ export const opener = (dataDir: string | undefined): Open => {
     if (!/[?&]sig=/.test(url)) {
       return Effect.fail(storeError("Io", "Invalid access URL: it carries no SAS signature (sig); workload identity is not supported"))
     }
-    // Loaded only here: the Azure SDK costs more start-up time than the rest of the CLI.
-    return Effect.flatMap(Effect.promise(() => import("../../../engine/buffers/AzureBlobStore.ts")), (Azure) => Azure.containerFromUrl(url))
+    return Effect.flatMap(AzureBackend.load, (Azure) => Azure.containerFromUrl(url))
   }
 }
 
