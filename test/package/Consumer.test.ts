@@ -15,6 +15,7 @@ import process from "node:process"
 import { after, before, describe, test } from "node:test"
 import { pathToFileURL } from "node:url"
 import { root } from "../support/Cli.ts"
+import { dockerOrSkip, testImage } from "../support/Docker.ts"
 
 const g = globalThis as { readonly Bun?: unknown; readonly Deno?: unknown }
 const skip: string | false = g.Bun !== undefined
@@ -22,6 +23,8 @@ const skip: string | false = g.Bun !== undefined
   : g.Deno !== undefined
   ? "Deno: the Node suite packs tyger-ts once and runs the consumer under Node, Bun and Deno itself"
   : false
+
+const noDocker = skip === false ? await dockerOrSkip() : skip
 
 const BIN = Path.join(root, "node_modules", ".bin")
 const env: NodeJS.ProcessEnv = {
@@ -58,8 +61,14 @@ const run = (
       })
   })
 
-const ok = async (file: string, args: ReadonlyArray<string>, cwd: string, timeoutMs?: number): Promise<string> => {
-  const result = await run(file, args, cwd, timeoutMs)
+const ok = async (
+  file: string,
+  args: ReadonlyArray<string>,
+  cwd: string,
+  timeoutMs?: number,
+  extraEnv?: NodeJS.ProcessEnv
+): Promise<string> => {
+  const result = await run(file, args, cwd, timeoutMs, extraEnv)
   assert.equal(result.code, 0, `${file} ${args.join(" ")} (in ${cwd}) exited ${result.code}:\n${result.stdout}\n${result.stderr}`)
   return result.stdout
 }
@@ -195,5 +204,13 @@ describe("tyger-ts as an installed package", () => {
       stdout: "",
       stderr: "Error: The Azure buffer backend needs the optional package @azure/storage-blob: npm install @azure/storage-blob\n"
     })
+  })
+
+  test("pipeline.ts, two runs as one Effect program on tyger-ts/engine's local layer, greets through real containers", { skip: noDocker, timeout: 180_000 }, async () => {
+    const greeting = await ok(Path.join(BIN, "node"), ["--disable-warning=ExperimentalWarning", "pipeline.ts", "world"], app, 170_000, {
+      IMAGE: testImage,
+      TYGER_TS_DATA_DIR: Path.join(work, "pipeline-data")
+    })
+    assert.equal(greeting, "Hello WORLD\n")
   })
 })

@@ -1,0 +1,58 @@
+// A two-run pipeline as one Effect program on the local engine (tyger-ts/engine's `local` layer: the Store, buffers
+// and runs in ./.tyger, containers on this machine's Docker): a name goes into a buffer, the first run shouts it, the
+// second greets what the first wrote, and the greeting is printed. `IMAGE` picks an image with `sh` and `tr`.
+//
+//   node pipeline.ts world          →  Hello WORLD
+import { Effect } from "effect"
+import process from "node:process"
+import { Codespec, Run } from "tyger-ts"
+import { BufferReader, Buffers, BufferWriter, local, Runs } from "tyger-ts/engine"
+
+const image = process.env["IMAGE"] ?? "busybox"
+const oneInOneOut = { inputs: ["input"], outputs: ["output"] } as const
+
+const shout = Codespec.job({
+  image,
+  buffers: oneInOneOut,
+  command: ["sh", "-c", 'tr a-z A-Z < "$INPUT_PIPE" > "$OUTPUT_PIPE"']
+})
+const greet = Codespec.job({
+  image,
+  buffers: oneInOneOut,
+  command: ["sh", "-c", 'printf "Hello %s" "$(cat "$INPUT_PIPE")" > "$OUTPUT_PIPE"']
+})
+
+/**
+ * Creates the run and waits until it is final (ended, its containers removed, its logs archived): the run's monitor
+ * lives in this program, so the program must not end before its runs do. A run that did not succeed fails the program.
+ */
+const runToEnd = (run: Run.Any) =>
+  Effect.gen(function*() {
+    const runs = yield* Runs
+    let record = yield* runs.create(run)
+    while (!record.final) record = yield* Effect.andThen(Effect.sleep("200 millis"), runs.get(record.id))
+    if (record.status !== "Succeeded") {
+      return yield* Effect.fail(new Error(`run ${record.id} ${record.status}: ${record.statusReason ?? ""}`))
+    }
+    return record
+  })
+
+const pipeline = (name: string) =>
+  Effect.gen(function*() {
+    const buffers = yield* Buffers
+    const [input, shouted, greeting] = yield* Effect.all([buffers.create({}), buffers.create({}), buffers.create({})])
+    const bytes = new TextEncoder().encode(name)
+    yield* buffers.write(yield* buffers.open({ _tag: "BufferId", id: input.id }, "write"), BufferWriter.fromIterable([bytes]))
+
+    yield* runToEnd(Run.job(shout, { buffers: { input: input.id, output: shouted.id } }))
+    yield* runToEnd(Run.job(greet, { buffers: { input: shouted.id, output: greeting.id } }))
+
+    const sink = BufferReader.collect()
+    yield* buffers.read(yield* buffers.open({ _tag: "BufferId", id: greeting.id }, "read"), sink)
+    return new TextDecoder().decode(sink.bytes())
+  })
+
+const greetingText = await Effect.runPromise(
+  pipeline(process.argv[2] ?? "world").pipe(Effect.provide(local({ dataDir: process.env["TYGER_TS_DATA_DIR"] ?? ".tyger" })))
+)
+console.log(greetingText)
