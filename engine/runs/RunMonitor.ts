@@ -147,7 +147,8 @@ export const monitor = Effect.fn("RunMonitor.monitor")(function*(
   }).pipe(Effect.onInterrupt(() => stopped))
 })
 
-const processAlive = (pid: number): boolean => {
+/** Whether the process `pid` is still running (EPERM: it runs, as another user). */
+export const processAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0)
     return true

@@ -6,6 +6,7 @@ import type { BufferDataError } from "../buffers/BufferDataError.ts"
 import { Buffers, type BuffersError } from "../buffers/Buffers.ts"
 import { type CreateOptions, createRecord, plan, RunsError } from "./internal/RunCreate.ts"
 import { MonitorLauncher } from "./MonitorLauncher.ts"
+import type * as Plan from "../plan/Plan.ts"
 import type { PlanCompileError } from "../plan/PlanCompileError.ts"
 import { type LogLine, type LogOptions, Provider, type ProviderError } from "./Provider.ts"
 import * as RunExec from "./RunExec.ts"
@@ -41,6 +42,14 @@ export class Runs extends Context.Service<Runs, {
   /** Creates a run and starts its monitor; returns the run as recorded (Pending). */
   readonly create: (run: Run.Any, options?: CreateOptions) => Effect.Effect<RunRecord, RunsFailure>
   /**
+   * {@link create} for a run already compiled as part of a whole plan (as `Workflows.apply` compiles a workflow): its
+   * buffers must be bound to buffer ids or created, not to another run's output.
+   */
+  readonly createPlanned: (
+    planned: { readonly plan: Plan.Plan; readonly run: Plan.Run },
+    options?: CreateOptions
+  ) => Effect.Effect<RunRecord, RunsFailure>
+  /**
    * Tyger's `run exec`: creates the run, supervises it in this process and streams its single unmapped input and
    * output; succeeds with the Succeeded run, fails with RunFailedError otherwise. Interrupting it cancels the run.
    */
@@ -72,10 +81,17 @@ export class Runs extends Context.Service<Runs, {
 
     const monitor = (id: number) => provide(RunMonitor.monitor(id, randomUUID(), process.pid))
 
-    const create = Effect.fn("Runs.create")(function*(run: Run.Any, options: CreateOptions = {}) {
-      const record = yield* provide(Effect.flatMap(plan(run), (planned) => createRecord(planned, options)))
+    const createPlanned = Effect.fn("Runs.createPlanned")(function*(
+      planned: { readonly plan: Plan.Plan; readonly run: Plan.Run },
+      options: CreateOptions = {}
+    ) {
+      const record = yield* provide(createRecord(planned, options))
       yield* launcher.launch(record.id, Effect.ignore(monitor(record.id)))
       return record
+    })
+
+    const create = Effect.fn("Runs.create")(function*(run: Run.Any, options: CreateOptions = {}) {
+      return yield* createPlanned(yield* provide(plan(run)), options)
     })
 
     const get = Effect.fn("Runs.get")(function*(id: number) {
@@ -140,7 +156,7 @@ export class Runs extends Context.Service<Runs, {
 
     const exec = (run: Run.Any, options: RunExec.ExecOptions = {}) => provide(RunExec.exec(run, options, logs))
 
-    return Runs.of({ create, exec, get, list, counts, setTags, cancel, watch, logs, monitor })
+    return Runs.of({ create, createPlanned, exec, get, list, counts, setTags, cancel, watch, logs, monitor })
   }))
 }
 

@@ -5,6 +5,7 @@ import * as Sqlite from "./internal/Sqlite.ts"
 import { type BufferMethods, makeBufferMethods } from "./internal/BufferRows.ts"
 import { type CodespecMethods, makeCodespecMethods } from "./internal/CodespecRows.ts"
 import { makeRunMethods, type RunMethods } from "./internal/RunRows.ts"
+import { makeWorkflowMethods, type WorkflowMethods } from "./internal/WorkflowRows.ts"
 import { DEFAULT_SOFT_DELETED_LIFETIME_MS } from "./BufferRecord.ts"
 import { fromDriver, StoreError } from "./StoreError.ts"
 
@@ -17,7 +18,7 @@ export interface StoreOptions {
 
 export const defaultBusyTimeoutMillis = 10_000
 
-export class Store extends Context.Service<Store, CodespecMethods & BufferMethods & RunMethods>()("tyger-ts/engine/Store") {
+export class Store extends Context.Service<Store, CodespecMethods & BufferMethods & RunMethods & WorkflowMethods>()("tyger-ts/engine/Store") {
   /** Opens `<dataDir>/tyger.db` (creating and migrating it as needed) for the lifetime of the layer. */
   static readonly layer = (options: StoreOptions): Layer.Layer<Store, StoreError> => Layer.effect(Store, make(options))
 }
@@ -58,5 +59,5 @@ const make = Effect.fnUntraced(function*(options: StoreOptions) {
 
   const codespecs = yield* makeCodespecMethods(connection, use, file)
   const buffers = makeBufferMethods(connection, use, options.softDeletedLifetimeMs ?? DEFAULT_SOFT_DELETED_LIFETIME_MS)
-  return Store.of({ ...codespecs, ...buffers, ...makeRunMethods(connection, use) })
+  return Store.of({ ...codespecs, ...buffers, ...makeRunMethods(connection, use), ...makeWorkflowMethods(connection, use) })
 })

@@ -62,6 +62,23 @@ export const migrations: ReadonlyArray<Migration> = [
       CREATE INDEX runs_by_creation ON runs (created_at DESC, id DESC);
       CREATE INDEX runs_unfinished ON runs (final) WHERE final = 0;
     `
+  },
+  {
+    // `tyger apply`: per workflow, the runs its last apply left (JSON [{ name, hash, runId }]), and who is applying it.
+    name: "0004_workflows",
+    sql: `
+      CREATE TABLE workflows (
+        name       TEXT    NOT NULL PRIMARY KEY,
+        source     TEXT    NOT NULL,
+        applied_at INTEGER NOT NULL,
+        runs       TEXT    NOT NULL CHECK (json_valid(runs))
+      ) STRICT;
+      CREATE TABLE workflow_locks (
+        name         TEXT    NOT NULL PRIMARY KEY,
+        holder_pid   INTEGER NOT NULL,
+        holder_token TEXT    NOT NULL
+      ) STRICT;
+    `
   }
 ]
 
