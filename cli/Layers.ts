@@ -8,6 +8,7 @@ import type { CodespecCatalog } from "../engine/codespecs/CodespecCatalog.ts"
 import { Codespecs } from "../engine/codespecs/Codespecs.ts"
 import * as LocalBlobStore from "../engine/buffers/LocalBlobStore.ts"
 import type { Runs } from "../engine/runs/Runs.ts"
+import type { Workflows } from "../engine/workflows/Workflows.ts"
 import { Store } from "../engine/store/Store.ts"
 import { CliIo } from "./CliIo.ts"
 import { type BufferStorage, type Config, type Environment, missingDataDir } from "./Configuration.ts"
@@ -23,8 +24,8 @@ export type Services = NodeServices.NodeServices | Store | Codespecs | CodespecC
 /** What `tyger buffer …` programs get on top: buffer metadata and data. */
 export type BufferServices = Services | Buffers
 
-/** What `tyger run …` programs get on top: the runs engine on the Docker provider. */
-export type RunServices = BufferServices | Runs
+/** What `tyger run …` and `tyger apply` programs get on top: the runs engine on the Docker provider, and workflows. */
+export type RunServices = BufferServices | Runs | Workflows
 
 /**
  * How a created run is supervised: by a detached `tyger run monitor` process (`run create`: the run outlives the
@@ -79,10 +80,11 @@ export const runsLayer = async (options: {
   readonly monitors: MonitorMode
   readonly store: Layer.Layer<Store, unknown>
   readonly buffers: Layer.Layer<Buffers, unknown>
-}): Promise<Layer.Layer<Runs, unknown>> => {
+}): Promise<Layer.Layer<Runs | Workflows, unknown>> => {
   const { dataDir, env, workerReadyTimeout, monitors, store, buffers } = options
-  const [RunsModule, RunLogArchive, MonitorLauncher, DockerClient, DockerProvider, MonitorProcess] = await Promise.all([
+  const [RunsModule, WorkflowsModule, RunLogArchive, MonitorLauncher, DockerClient, DockerProvider, MonitorProcess] = await Promise.all([
     import("../engine/runs/Runs.ts"),
+    import("../engine/workflows/Workflows.ts"),
     import("../engine/runs/RunLogArchive.ts"),
     import("../engine/runs/MonitorLauncher.ts"),
     import("../providers/docker/DockerClient.ts"),
@@ -97,11 +99,12 @@ export const runsLayer = async (options: {
   const launcher = monitors === "detached"
     ? MonitorProcess.layer({ dataDir, env })
     : MonitorLauncher.MonitorLauncher.inProcess
-  return RunsModule.Runs.layer.pipe(
-    Layer.provide(provider),
+  const runs = RunsModule.Runs.layer.pipe(
+    Layer.provideMerge(provider),
     Layer.provide(launcher),
     Layer.provide(RunLogArchive.RunLogArchive.layer({ dataDir })),
     Layer.provide(buffers),
     Layer.provide(store)
   )
+  return WorkflowsModule.Workflows.layer.pipe(Layer.provideMerge(runs), Layer.provide(store))
 }

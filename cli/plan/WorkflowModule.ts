@@ -1,7 +1,10 @@
 import { Effect, FileSystem } from "effect"
 import * as Path from "node:path"
 import { pathToFileURL } from "node:url"
+import * as Codespec from "../../dsl/Codespec.ts"
 import * as Workflow from "../../dsl/Workflow.ts"
+import * as YamlFiles from "../../engine/files/YamlFiles.ts"
+import * as CodespecDocument from "../../model/CodespecDocument.ts"
 import { CliError } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 
@@ -29,3 +32,27 @@ export const load = Effect.fn("workflowModule.load")(function*(file: string) {
   ))
   return Workflow.fromModule(exports)
 })
+
+const MAX_RUN_NAME = 52
+
+/** A run file's run is named after the file: `nightly_report.yaml` → `nightly-report`. */
+export const runNameOf = (file: string): string => {
+  const base = Path.basename(file).replace(/\.[^.]*$/, "")
+  const name = Workflow.kebab(base).replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, MAX_RUN_NAME)
+  return name.replace(/-+$/, "") || "run"
+}
+
+/** A Tyger YAML file: a run file when it has a top-level `job:`, else a codespec file. */
+const fromYaml = Effect.fnUntraced(function*(file: string) {
+  const document = yield* YamlFiles.loadDocument(file)
+  if (typeof document === "object" && document !== null && !Array.isArray(document) && "job" in document) {
+    const name = runNameOf(file)
+    const run = yield* YamlFiles.loadRunFile(file, name)
+    return Workflow.make({ runs: { [name]: run } })
+  }
+  const spec = yield* YamlFiles.loadCodespecFile(file)
+  return Workflow.make({ codespecs: [Codespec.fromSpec(CodespecDocument.encode(spec))] })
+})
+
+/** FILE as `tyger plan` and `tyger apply` take it: a workflow module, or a Tyger YAML run or codespec file. */
+export const fromFile = (file: string) => (isModuleFile(file) ? load(file) : fromYaml(file))

@@ -1,8 +1,4 @@
 import { Effect, Result } from "effect"
-import * as Path from "node:path"
-import * as Codespec from "../../dsl/Codespec.ts"
-import * as CodespecDocument from "../../model/CodespecDocument.ts"
-import * as Workflow from "../../dsl/Workflow.ts"
 import * as Compile from "../../engine/plan/Compile.ts"
 import * as Plan from "../../engine/plan/Plan.ts"
 import * as YamlFiles from "../../engine/files/YamlFiles.ts"
@@ -22,26 +18,6 @@ export const DEFAULT_IMAGE = `tyger-ts:${VERSION}`
 
 const FORMATS = ["json", "yaml"] as const
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
-const MAX_RUN_NAME = 52
-
-/** A run file's run is named after the file: `nightly_report.yaml` → `nightly-report`. */
-export const runNameOf = (file: string): string => {
-  const base = Path.basename(file).replace(/\.[^.]*$/, "")
-  const name = Workflow.kebab(base).replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, MAX_RUN_NAME)
-  return name.replace(/-+$/, "") || "run"
-}
-
-/** A Tyger YAML file: a run file when it has a top-level `job:`, else a codespec file. */
-const fromYaml = Effect.fnUntraced(function*(file: string) {
-  const document = yield* YamlFiles.loadDocument(file)
-  if (typeof document === "object" && document !== null && !Array.isArray(document) && "job" in document) {
-    const name = runNameOf(file)
-    const run = yield* YamlFiles.loadRunFile(file, name)
-    return Workflow.make({ runs: { [name]: run } })
-  }
-  const spec = yield* YamlFiles.loadCodespecFile(file)
-  return Workflow.make({ codespecs: [Codespec.fromSpec(CodespecDocument.encode(spec))] })
-})
 
 /** `tyger plan FILE` (a tyger-ts extension): the provider-neutral plan a workflow compiles to. */
 export const plan = Effect.fn("plan")(function*(input: Flags<PlanCommand>) {
@@ -59,7 +35,7 @@ export const plan = Effect.fn("plan")(function*(input: Flags<PlanCommand>) {
   if (file === undefined || extra.length > 0) {
     return yield* invalidArguments(`accepts 1 arg(s), received ${input.positionals.length}`)
   }
-  const workflow = WorkflowModule.isModuleFile(file) ? yield* WorkflowModule.load(file) : yield* fromYaml(file)
+  const workflow = yield* WorkflowModule.fromFile(file)
   const compiled = yield* Compile.compile(
     workflow,
     provider === undefined ? {} : { capabilities: capabilitiesOf[provider.success], provider: provider.success }

@@ -27,7 +27,9 @@ const canonical = (value: unknown): unknown =>
 
 /** The run's resolved plan entry and the codespecs it uses (their ids are content-derived, their specs included). */
 export const hashOf = (plan: Plan.Plan, run: Plan.Run): string => {
-  const codespecs = plan.codespecs.filter((c) => c.id === run.job.codespec || c.id === run.worker?.codespec)
+  // By role, not in the plan's order: that order follows the workflow's declarations, which may move freely.
+  const byId = (id: string | undefined) => plan.codespecs.find((c) => c.id === id)
+  const codespecs = { job: byId(run.job.codespec), worker: byId(run.worker?.codespec) }
   return createHash("sha256").update(JSON.stringify(canonical({ run, codespecs }))).digest("hex")
 }
 
