@@ -47,7 +47,11 @@ export const COMMANDS: ReadonlyArray<Entry> = [
   { path: ["run", "cancel"], load: () => import("./run/cancel.ts").then((m) => m.RunCancelCommand) },
   { path: ["run", "monitor"], load: () => import("./run/monitor.ts").then((m) => m.RunMonitorCommand) },
   { path: ["run", "wait-for-workers"], load: () => import("./run/wait-for-workers.ts").then((m) => m.RunWaitForWorkersCommand) },
-  { path: ["plan"], load: () => import("./plan/plan.ts").then((m) => m.PlanCommand) }
+  { path: ["plan"], load: () => import("./plan/plan.ts").then((m) => m.PlanCommand) },
+  { path: ["apply"], load: () => import("./workflow/apply.ts").then((m) => m.ApplyCommand) },
+  { path: ["workflow"], load: () => import("./workflow/workflow.ts").then((m) => m.WorkflowCommand) },
+  { path: ["workflow", "list"], load: () => import("./workflow/list.ts").then((m) => m.WorkflowListCommand) },
+  { path: ["workflow", "show"], load: () => import("./workflow/show.ts").then((m) => m.WorkflowShowCommand) }
 ]
 
 /** Every command, loaded, in help order. */
