@@ -1,6 +1,7 @@
 /**
  * `tyger-ts/engine`: compile a workflow to a plan and run it from an Effect program. `local` is the whole engine on
- * this machine's Docker (Store, codespecs, buffers, runs) as one layer.
+ * this machine's Docker (Store, codespecs, buffers, runs, workflows) as one layer; `Workflows.apply` applies a whole
+ * workflow as `tyger apply` does.
  *
  * @example
  * ```ts
@@ -41,6 +42,8 @@ export { ExecOutputError, RunFailedError, Runs, RunsError, type RunsFailure } fr
 export type { RunRecord, Status as RunStatus } from "../engine/store/RunRecord.ts"
 export { Store } from "../engine/store/Store.ts"
 export { StoreError } from "../engine/store/StoreError.ts"
+export type { Action as WorkflowAction } from "../engine/workflows/WorkflowDiff.ts"
+export { type ApplyOptions, type ApplyResult, Workflows, WorkflowsError } from "../engine/workflows/Workflows.ts"
 export type { Options as LocalOptions, Services as LocalServices } from "../providers/docker/LocalEngine.ts"
 
 /** The whole local engine on Docker, as one layer (see {@link LocalEngine.layer}). */

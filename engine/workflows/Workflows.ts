@@ -67,6 +67,11 @@ export class Workflows extends Context.Service<Workflows, {
    * each consumer bound to its producer's output buffer, so that both run at once, and records the result.
    */
   readonly apply: (workflow: Workflow.Workflow, options: ApplyOptions) => Effect.Effect<ApplyResult, WorkflowsFailure>
+  /** What {@link apply} would do, changing nothing (`tyger apply --dry-run`). */
+  readonly diff: (
+    workflow: Workflow.Workflow,
+    options: Omit<ApplyOptions, "dryRun" | "prune">
+  ) => Effect.Effect<ReadonlyArray<WorkflowDiff.Action>, WorkflowsFailure>
   readonly list: () => Effect.Effect<ReadonlyArray<WorkflowRecord>, WorkflowsFailure>
   /** The workflow's runs as they stand now. */
   readonly show: (name: string) => Effect.Effect<{ readonly record: WorkflowRecord; readonly runs: ReadonlyArray<AppliedRunState> }, WorkflowsFailure>
@@ -194,6 +199,10 @@ export class Workflows extends Context.Service<Workflows, {
       return { record, runs: states }
     })
 
-    return Workflows.of({ apply, list, show })
+    const diff = Effect.fn("Workflows.diff")(function*(workflow: Workflow.Workflow, options: Omit<ApplyOptions, "dryRun" | "prune">) {
+      return (yield* apply(workflow, { ...options, dryRun: true })).actions
+    })
+
+    return Workflows.of({ apply, diff, list, show })
   }))
 }

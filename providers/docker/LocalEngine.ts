@@ -11,6 +11,7 @@ import { MonitorLauncher } from "../../engine/runs/MonitorLauncher.ts"
 import { RunLogArchive } from "../../engine/runs/RunLogArchive.ts"
 import { Runs } from "../../engine/runs/Runs.ts"
 import { Store } from "../../engine/store/Store.ts"
+import { Workflows } from "../../engine/workflows/Workflows.ts"
 import type { StoreError } from "../../engine/store/StoreError.ts"
 import { DockerClient } from "./DockerClient.ts"
 import * as DockerProvider from "./DockerProvider.ts"
@@ -34,7 +35,7 @@ export interface Options {
 }
 
 /** What {@link layer} provides. */
-export type Services = Store | Codespecs | CodespecCatalog | BlobStore | Buffers | Runs | DockerClient
+export type Services = Store | Codespecs | CodespecCatalog | BlobStore | Buffers | Runs | Workflows | DockerClient
 
 /**
  * Store, codespecs, buffers and runs on the local Docker engine. Building it touches nothing but the data directory
@@ -51,10 +52,11 @@ export const layer = (options: Options): Layer.Layer<Services, StoreError | Blob
     ...(options.workerReadyTimeout === undefined ? {} : { workerReadyTimeout: options.workerReadyTimeout })
   }).pipe(Layer.provide(docker), Layer.provide(buffers))
   const runs = Runs.layer.pipe(
-    Layer.provide(provider),
+    Layer.provideMerge(provider),
     Layer.provide(options.monitors ?? MonitorLauncher.inProcess),
     Layer.provide(RunLogArchive.layer({ dataDir: options.dataDir })),
     Layer.provide(buffers)
   )
-  return Layer.mergeAll(runs, buffers, docker, Codespecs.layer.pipe(Layer.provide(store)))
+  const workflows = Workflows.layer.pipe(Layer.provideMerge(runs), Layer.provide(store))
+  return Layer.mergeAll(workflows, buffers, docker, Codespecs.layer.pipe(Layer.provide(store)))
 }
