@@ -87,7 +87,7 @@ export const apply = Effect.fn("apply")(function*(flags: Flags<ApplyCommand>) {
 
   let states: ReadonlyArray<AppliedRunState> = result.runs
   const failed: Array<string> = []
-  if (flags.wait && result.created.length > 0) {
+  if (!flags.noWait && result.created.length > 0) {
     const byId = new Map(result.runs.map((r) => [r.runId, r.name]))
     const { canceled, ended } = yield* waitFor(result.created.map((record) => ({ name: byId.get(record.id)!, record })))
     states = result.runs.map((state) => {

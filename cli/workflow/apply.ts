@@ -11,8 +11,8 @@ export class ApplyCommand extends BaseCommand {
   dryRun = Option.Boolean("--dry-run", false, { description: "Print what would be created, kept and removed, and why; change nothing." })
   rerun = Option.Array("--rerun", { description: "Create this run again even if it is unchanged. Can be specified multiple times." })
   prune = Option.Boolean("--prune", false, { description: "Cancel the last run of each run removed from the workflow, if still going." })
-  wait = Option.Boolean("--wait", true, {
-    description: "Wait for the created runs, supervising them in this process (the default); --no-wait returns at once."
+  noWait = Option.Boolean("--no-wait", false, {
+    description: "Return once the runs are created, each supervised by a detached monitor (by default apply waits for them)."
   })
   once = Option.Boolean("--once", false, { description: "Run each scheduled run one time now (Docker has no schedules)." })
   output = WorkflowOptions.output()
@@ -21,6 +21,6 @@ export class ApplyCommand extends BaseCommand {
 
   override async execute(): Promise<number> {
     const { apply } = await import("./apply.program.ts")
-    return this.runRunProgram(apply(this), this.wait && !this.dryRun ? "inProcess" : "detached")
+    return this.runRunProgram(apply(this), this.noWait ? "detached" : "inProcess")
   }
 }
