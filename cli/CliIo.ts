@@ -8,4 +8,6 @@ export class CliIo extends Context.Service<CliIo, {
   readonly err: (text: string) => Effect.Effect<void>
   /** Whether Tyger would colour a warning: fatih/color checks that stdout is a terminal and NO_COLOR/TERM=dumb. */
   readonly colors: boolean
+  /** Whether stderr is a terminal: `tyger apply` redraws a status table there, and prints lines otherwise. */
+  readonly errTerminal: boolean
 }>()("tyger-ts/cli/CliIo") {}

@@ -47,7 +47,8 @@ export const layer = (config: Config, environment: Environment, store: Layer.Lay
       cwd: environment.cwd,
       out: write(environment.stdout),
       err: write(environment.stderr),
-      colors: config.colors
+      colors: config.colors,
+      errTerminal: (environment.stderr as { readonly isTTY?: boolean }).isTTY === true
     })),
     Logging.layer({
       level: config.logLevel,

@@ -26,17 +26,29 @@ const waitFor = Effect.fnUntraced(function*(created: ReadonlyArray<{ readonly na
   const io = yield* CliIo
   const seen = new Map(created.map(({ record }) => [record.id, `${record.status}${reasonOf(record)}`]))
   const current = new Map(created.map(({ name, record }) => [name, record]))
+  // On a terminal, one table redrawn in place (cursor up over the last one, clear below); elsewhere a line a change.
+  let drawn = 0
+  const redraw = Effect.suspend(() => {
+    const text = table([["RUN", "ID", "STATUS"], ...[...current].map(([name, r]) => [name, String(r.id), `${r.status}${reasonOf(r)}`])])
+    const up = drawn === 0 ? "" : `\x1b[${drawn}A\x1b[J`
+    drawn = text.split("\n").length - 1
+    return io.err(up + text)
+  })
   const follow = Effect.gen(function*() {
+    if (io.errTerminal) yield* redraw
     for (;;) {
+      let changed = false
       for (const { name, record } of created) {
         const now = yield* runs.get(record.id)
         current.set(name, now)
         const said = `${now.status}${reasonOf(now)}`
         if (seen.get(now.id) !== said) {
           seen.set(now.id, said)
-          yield* io.err(`${name}: run ${now.id} ${said}\n`)
+          changed = true
+          if (!io.errTerminal) yield* io.err(`${name}: run ${now.id} ${said}\n`)
         }
       }
+      if (changed && io.errTerminal) yield* redraw
       if ([...current.values()].every((r) => r.final)) return false
       yield* Effect.sleep(POLL)
     }
@@ -50,6 +62,13 @@ const waitFor = Effect.fnUntraced(function*(created: ReadonlyArray<{ readonly na
         yield* io.err(`${name}: run ${record.id} canceled\n`)
       }
     }
+    // Their monitors (in this process) stop the containers and finalise: nothing of them may outlive this command.
+    yield* Effect.gen(function*() {
+      while (![...current.values()].every((r) => r.final)) {
+        yield* Effect.sleep(POLL)
+        for (const { name, record } of created) current.set(name, yield* runs.get(record.id))
+      }
+    }).pipe(Effect.timeoutOption("30 seconds"))
   }
   return { canceled, ended: current }
 })
