@@ -19,7 +19,8 @@ export const help = {
       A consumer is bound to its producer's output buffer and starts with it, reading the data as it is written.
       Status changes go to stderr; stdout gets each run's name, id and status (\`--output json\`: with its buffers).
       By default the command waits for the runs it created and supervises them itself (Ctrl-C cancels them); exit
-      code 1 when one does not succeed. Schedules run on Kubernetes; \`--once\` runs each scheduled run one time now.
+      code 1 when one does not succeed. Schedules run on Kubernetes; \`--once\` runs each scheduled run one time now
+      (like any run, a later apply keeps it unless it changed, failed, or \`--rerun\` names it).
     `,
     examples: [
       ["Apply a workflow module", "$0 apply workflow.ts"],
