@@ -5,7 +5,7 @@ import assert from "node:assert/strict"
 import process from "node:process"
 import { after, describe, test } from "node:test"
 import { dataDirLabel, dockerOrSkip, labelled, removeLabelled } from "../../support/Docker.ts"
-import { dslModule, lines, progressOf, readBuffer, runCount, showRun, waitFor, workspace } from "./fixtures/Workspace.ts"
+import { applyExpecting, dslModule, lines, progressOf, readBuffer, runCount, showRun, waitFor, workspace } from "./fixtures/Workspace.ts"
 
 const skip = await dockerOrSkip()
 const dataDirs: Array<string> = []
@@ -26,24 +26,20 @@ describe("tyger apply: a failing run, a broken workflow (end to end)", { skip },
     assert.equal(applied.code, 0, applied.stderr)
 
     ws.workflow({ consumerExit: 3 })
-    const failing = await ws.tyger("apply", "wf.ts")
-    assert.equal(failing.code, 1, failing.stderr)
-    assert.equal(failing.stdout, table("producer  1   Succeeded", "consumer  4   Failed", "side      3   Succeeded"))
-    assert.deepEqual(lines(failing.stderr).slice(0, 4), [
+    const failing = await applyExpecting(ws, ["wf.ts"], 1, [
       "=  producer  keep: run 1 Succeeded",
       "~  consumer  re-create (was run 2): changed",
       "=  side      keep: run 3 Succeeded",
       "workflow wf: 1 to re-create, 2 unchanged"
     ])
+    assert.equal(failing.stdout, table("producer  1   Succeeded", "consumer  4   Failed", "side      3   Succeeded"))
     let progress = progressOf(failing.stderr, 4)
     assert.deepEqual(progress.last, { consumer: "4 Failed (Main exited with code 3)" })
     assert.deepEqual(progress.errors, ["Error: run 'consumer' (4) Failed (Main exited with code 3)"])
     assert.ok(failing.stderr.endsWith("Error: run 'consumer' (4) Failed (Main exited with code 3)\n"), failing.stderr)
 
     // Unchanged, but its last run failed: created again (and failing again).
-    const again = await ws.tyger("apply", "wf.ts")
-    assert.equal(again.code, 1, again.stderr)
-    assert.deepEqual(lines(again.stderr).slice(0, 4), [
+    const again = await applyExpecting(ws, ["wf.ts"], 1, [
       "=  producer  keep: run 1 Succeeded",
       "~  consumer  re-create (was run 4): run 4 failed",
       "=  side      keep: run 3 Succeeded",
@@ -52,9 +48,7 @@ describe("tyger apply: a failing run, a broken workflow (end to end)", { skip },
     assert.deepEqual(progressOf(again.stderr, 4).errors, ["Error: run 'consumer' (5) Failed (Main exited with code 3)"])
 
     ws.workflow()
-    const fixed = await ws.tyger("apply", "wf.ts", "-o", "json")
-    assert.equal(fixed.code, 0, fixed.stderr)
-    assert.deepEqual(lines(fixed.stderr).slice(0, 4), [
+    const fixed = await applyExpecting(ws, ["wf.ts", "-o", "json"], 0, [
       "=  producer  keep: run 1 Succeeded",
       "~  consumer  re-create (was run 5): changed",
       "=  side      keep: run 3 Succeeded",
@@ -66,15 +60,13 @@ describe("tyger apply: a failing run, a broken workflow (end to end)", { skip },
     assert.deepEqual(Object.values(runs).map((run) => run.id), [1, 6, 3])
     assert.equal(await readBuffer(ws, runs["consumer"]!.buffers["output"]!), "hello line 1\nhello line 2\nhello line 3\nhello line 4\n")
 
-    const rerun = await ws.tyger("apply", "wf.ts", "--rerun", "side")
-    assert.equal(rerun.code, 0, rerun.stderr)
-    assert.equal(rerun.stdout, table("producer  1   Succeeded", "consumer  6   Succeeded", "side      7   Succeeded"))
-    assert.deepEqual(lines(rerun.stderr).slice(0, 4), [
+    const rerun = await applyExpecting(ws, ["wf.ts", "--rerun", "side"], 0, [
       "=  producer  keep: run 1 Succeeded",
       "=  consumer  keep: run 6 Succeeded",
       "~  side      re-create (was run 3): --rerun",
       "workflow wf: 1 to re-create, 2 unchanged"
     ])
+    assert.equal(rerun.stdout, table("producer  1   Succeeded", "consumer  6   Succeeded", "side      7   Succeeded"))
     progress = progressOf(rerun.stderr, 4)
     assert.deepEqual([progress.errors, progress.last], [[], { side: "7 Succeeded" }])
     assert.deepEqual(await ws.tyger("apply", "wf.ts", "--rerun", "nope"), {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict"
 import { after, describe, test } from "node:test"
 import { dataDirLabel, dockerOrSkip, labelled, removeLabelled } from "../../support/Docker.ts"
 import {
+  applyExpecting,
   type AppliedJson,
   lines,
   progressOf,
@@ -34,9 +35,7 @@ describe("tyger apply (end to end)", { skip }, () => {
 
   test("first apply: every run created and Succeeded; the consumer streams from the producer's buffer", async () => {
     ws.workflow()
-    const applied = await ws.tyger("apply", "wf.ts", "--output", "json")
-    assert.equal(applied.code, 0, applied.stderr)
-    assert.deepEqual(lines(applied.stderr).slice(0, 4), [
+    const applied = await applyExpecting(ws, ["wf.ts", "--output", "json"], 0, [
       "+  producer  create: new",
       "+  consumer  create: new",
       "+  side      create: new",
@@ -131,9 +130,7 @@ describe("tyger apply (end to end)", { skip }, () => {
 
   test("a change of the producer re-creates it and its consumer; side is kept", async () => {
     ws.workflow({ greeting: "hi", word: "row" })
-    const applied = await ws.tyger("apply", "wf.ts", "-o", "json")
-    assert.equal(applied.code, 0, applied.stderr)
-    assert.deepEqual(lines(applied.stderr).slice(0, 4), [
+    const applied = await applyExpecting(ws, ["wf.ts", "-o", "json"], 0, [
       "~  producer  re-create (was run 1): changed",
       "~  consumer  re-create (was run 4): its input from 'producer' is re-created",
       "=  side      keep: run 3 Succeeded",

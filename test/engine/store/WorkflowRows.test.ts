@@ -30,6 +30,12 @@ const storeErrorOf = <A, E>(effect: Effect.Effect<A, E, Store>) =>
     return error
   })
 
+/** An `isGone` that answers "alive" and records whom it was asked about. */
+const alwaysAlive = () => {
+  const asked: Array<WorkflowHolder> = []
+  return { asked, isGone: (holder: WorkflowHolder) => (asked.push(holder), false) }
+}
+
 describe("workflows in the Store", () => {
   test("an unknown workflow is undefined, and none are listed", () =>
     withStore(Effect.gen(function*() {
@@ -57,8 +63,7 @@ describe("workflows in the Store", () => {
   test("a live holder keeps the workflow: another claim gets that holder back", () =>
     withStore(Effect.gen(function*() {
       const store = yield* Store
-      const asked: Array<WorkflowHolder> = []
-      const isGone = (holder: WorkflowHolder) => (asked.push(holder), false)
+      const { asked, isGone } = alwaysAlive()
       assert.equal(yield* store.claimWorkflow("wf", first, isGone), undefined)
       assert.deepEqual(yield* store.claimWorkflow("wf", second, isGone), first)
       assert.deepEqual(asked, [first])
@@ -72,8 +77,7 @@ describe("workflows in the Store", () => {
   test("the holder claiming again keeps it without asking whether it is gone", () =>
     withStore(Effect.gen(function*() {
       const store = yield* Store
-      const asked: Array<WorkflowHolder> = []
-      const isGone = (holder: WorkflowHolder) => (asked.push(holder), false)
+      const { asked, isGone } = alwaysAlive()
       assert.equal(yield* store.claimWorkflow("wf", first, isGone), undefined)
       assert.equal(yield* store.claimWorkflow("wf", first, isGone), undefined)
       assert.deepEqual(asked, [])

@@ -17,7 +17,7 @@ import { monitorDiedReason, TIMEOUT_REASON } from "../../../engine/runs/RunMonit
 import * as Naming from "../../../providers/docker/internal/Naming.ts"
 import { dockerOrSkip, exec, testImage, testSession } from "../../support/Docker.ts"
 import { tempDir } from "../../support/Run.ts"
-import { buffersOf, detachedMonitors, readText, runtime, settled, writeText } from "./Harness.ts"
+import { buffersOf, createSettled, detachedRuntime, readText, runtime, settled, writeText } from "./Harness.ts"
 
 const skip = await dockerOrSkip()
 const session = testSession()
@@ -32,14 +32,12 @@ const impatient = runtime(impatientDir, session.labels, undefined, { workerReady
 
 // Monitors as processes of their own, so that one can be killed.
 const orphanDir = tempDir("tyger-docker-distributed-monitor-")
-const { launcher: detached, monitors } = detachedMonitors(orphanDir, session.labels)
-const orphaned = runtime(orphanDir, session.labels, detached)
+const { runtime: orphaned, monitors, dispose: disposeOrphaned } = detachedRuntime(orphanDir, session.labels)
 
 after(async () => {
-  for (const { child } of monitors) child.kill("SIGKILL")
+  await disposeOrphaned()
   await patient.dispose()
   await impatient.dispose()
-  await orphaned.dispose()
   if (skip === false) await session.cleanup()
 })
 
@@ -65,13 +63,6 @@ const FETCH_EVERY_WEB_WORKER = [
 /** A job that says so when it runs (tests check it never did), and a worker that never opens its port. */
 const jobSayingItRan = Codespec.job({ image: testImage, command: ["sh", "-c", "echo the job ran"] })
 const neverListening = Codespec.worker({ image: testImage, endpoints: { web: 8080 }, command: ["sleep", "3600"] })
-
-/** Creates the run and waits until it is final. */
-const createSettled = (spec: Run.Any) =>
-  Effect.gen(function*() {
-    const created = yield* (yield* Runs).create(spec)
-    return { created, done: yield* settled(created.id) }
-  })
 
 const hostsOf = (runId: number, replicas: number) => Array.from({ length: replicas }, (_, i) => Naming.workerHost(runId, i))
 

@@ -15,7 +15,7 @@ import { imageMissing, NO_NVIDIA_RUNTIME } from "../../../providers/docker/Docke
 import * as Naming from "../../../providers/docker/internal/Naming.ts"
 import { dockerOrSkip, exec, testImage, testSession } from "../../support/Docker.ts"
 import { tempDir } from "../../support/Run.ts"
-import { buffersOf, logText, readText, runtime, settled, writeText } from "./Harness.ts"
+import { buffersOf, createSettled, logText, readText, runtime, settled, writeText } from "./Harness.ts"
 
 const skip = await dockerOrSkip()
 const session = testSession()
@@ -78,32 +78,26 @@ describe("Docker provider", () => {
 
   test("pipes not touched: `true` succeeds, its output buffer is empty and complete", { skip }, () =>
     run(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.job(job(["true"])))
-      const done = yield* settled(created.id)
+      const { done } = yield* createSettled(Run.job(job(["true"])))
       assert.equal(done.status, "Succeeded")
       assert.deepEqual(yield* outputOf(buffersOf(done)["output"]!), { text: "" })
     })))
 
   test("a program that reads part of its input and exits 0 succeeds", { skip }, () =>
     run(Effect.gen(function*() {
-      const runs = yield* Runs
       const buffers = yield* Buffers
       const input = yield* buffers.create({})
       yield* writeText(input.id, "x".repeat(1 << 20))
-      const created = yield* runs.create(Run.job(job(["sh", "-c", 'head -c 3 "$INPUT_PIPE" > "$OUTPUT_PIPE"']), {
+      const { done } = yield* createSettled(Run.job(job(["sh", "-c", 'head -c 3 "$INPUT_PIPE" > "$OUTPUT_PIPE"']), {
         buffers: { input: input.id }
       }))
-      const done = yield* settled(created.id)
       assert.equal(done.status, "Succeeded")
       assert.deepEqual(yield* outputOf(buffersOf(done)["output"]!), { text: "xxx" })
     })))
 
   test("exit 3 → Failed `Main exited with code 3`, output buffer failed", { skip }, () =>
     run(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.job(job(["sh", "-c", 'echo partial > "$OUTPUT_PIPE"; exit 3'])))
-      const done = yield* settled(created.id)
+      const { done } = yield* createSettled(Run.job(job(["sh", "-c", 'echo partial > "$OUTPUT_PIPE"; exit 3'])))
       assert.equal(done.status, "Failed")
       assert.equal(done.statusReason, "Main exited with code 3")
       assert.deepEqual(yield* outputOf(buffersOf(done)["output"]!), { error: "the buffer is in a permanently failed state" })
@@ -111,20 +105,16 @@ describe("Docker provider", () => {
 
   test("over its memory limit → Failed `OOMKilled`", { skip }, () =>
     run(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.job(job(["sh", "-c", 'x=0123456789abcdef; while true; do x="$x$x"; done'], {
+      const { done } = yield* createSettled(Run.job(job(["sh", "-c", 'x=0123456789abcdef; while true; do x="$x$x"; done'], {
         resources: { limits: { memory: "8Mi" } }
       })))
-      const done = yield* settled(created.id)
       assert.equal(done.status, "Failed")
       assert.equal(done.statusReason, "OOMKilled")
     })))
 
   test("an executable that does not exist → Failed with the engine's message", { skip }, () =>
     run(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.job(job(["/no/such/program"])))
-      const done = yield* settled(created.id)
+      const { done } = yield* createSettled(Run.job(job(["/no/such/program"])))
       assert.equal(done.status, "Failed")
       assert.match(done.statusReason ?? "", /no\/such\/program/)
     })))
@@ -148,9 +138,7 @@ describe("Docker provider", () => {
 
   test("timeoutSeconds 2 → Canceled with the timeout reason, counted from creation", { skip }, () =>
     run(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.job(job(["sleep", "60"]), { timeoutSeconds: 2 }))
-      const done = yield* settled(created.id)
+      const { created, done } = yield* createSettled(Run.job(job(["sleep", "60"]), { timeoutSeconds: 2 }))
       assert.equal(done.status, "Canceled")
       assert.equal(done.statusReason, TIMEOUT_REASON)
       assert.match(TIMEOUT_REASON, /timeout/)
@@ -211,12 +199,10 @@ describe("Docker provider", () => {
 
   test("env and args: $(VAR) expanded with Kubernetes rules, $$(X) literal, pipes at Tyger's paths", { skip }, () =>
     run(Effect.gen(function*() {
-      const runs = yield* Runs
-      const created = yield* runs.create(Run.job(job(
+      const { created, done } = yield* createSettled(Run.job(job(
         ["sh", "-c", 'echo "$GREETING|$COPY|$LIT|$1|$2" > "$OUTPUT_PIPE"', "sh"],
         { env: { GREETING: "hi", COPY: "$(GREETING)-x", LIT: "$$(GREETING)" }, args: ["$(INPUT_PIPE)", "$$(INPUT_PIPE)"] }
       )))
-      const done = yield* settled(created.id)
       assert.equal(done.status, "Succeeded")
       assert.deepEqual(yield* outputOf(buffersOf(done)["output"]!), {
         text: `hi|hi-x|$(GREETING)|/run/secrets/${created.id}/pipes/input.pipe|$(INPUT_PIPE)\n`

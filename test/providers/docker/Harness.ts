@@ -11,7 +11,8 @@ import * as LocalBlobStore from "../../../engine/buffers/LocalBlobStore.ts"
 import { MonitorLauncher } from "../../../engine/runs/MonitorLauncher.ts"
 import { RunLogArchive } from "../../../engine/runs/RunLogArchive.ts"
 import type { RunRecord } from "../../../engine/store/RunRecord.ts"
-import { Runs } from "../../../engine/runs/Runs.ts"
+import { type CreateOptions, Runs } from "../../../engine/runs/Runs.ts"
+import type * as Run from "../../../dsl/Run.ts"
 import { Store } from "../../../engine/store/Store.ts"
 import { DockerClient } from "../../../providers/docker/DockerClient.ts"
 import * as DockerProvider from "../../../providers/docker/DockerProvider.ts"
@@ -54,7 +55,7 @@ export interface DetachedMonitor {
  * A launcher that starts each run's monitor as a process of its own (fixtures/monitor.ts, under this test's runtime),
  * as the CLI's detached launcher does, so that a test can kill one; `monitors` lists them in launch order.
  */
-export const detachedMonitors = (dataDir: string, labels: { readonly [key: string]: string }) => {
+const detachedMonitors = (dataDir: string, labels: { readonly [key: string]: string }) => {
   const monitors: Array<DetachedMonitor> = []
   const launcher = Layer.succeed(MonitorLauncher, MonitorLauncher.of({
     launch: (runId) =>
@@ -107,6 +108,13 @@ export const settled = (id: number) =>
     }
   })
 
+/** Creates the run and waits until it is final. */
+export const createSettled = (spec: Run.Any, options?: CreateOptions) =>
+  Effect.gen(function*() {
+    const created = yield* (yield* Runs).create(spec, options)
+    return { created, done: yield* settled(created.id) }
+  })
+
 export const buffersOf = (run: RunRecord) => (run.document["job"] as { buffers: Record<string, string> }).buffers
 
 export const logText = (id: number, options: { readonly since?: number; readonly tail?: number } = {}) =>
@@ -115,3 +123,17 @@ export const logText = (id: number, options: { readonly since?: number; readonly
     const lines = yield* Stream.runCollect(runs.logs(id, { follow: false, ...options }))
     return Array.from(lines).map((l) => l.text)
   })
+
+/**
+ * A runtime whose monitors are processes of their own (see {@link detachedMonitors}), listed in `monitors` in launch
+ * order so that a test can kill one; `dispose` kills those still running, then disposes the runtime.
+ */
+export const detachedRuntime = (dataDir: string, labels: { readonly [key: string]: string }) => {
+  const { launcher, monitors } = detachedMonitors(dataDir, labels)
+  const rt = runtime(dataDir, labels, launcher)
+  const dispose = async () => {
+    for (const { child } of monitors) child.kill("SIGKILL")
+    await rt.dispose()
+  }
+  return { runtime: rt, monitors, dispose }
+}

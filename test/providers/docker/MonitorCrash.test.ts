@@ -9,19 +9,16 @@ import { monitorDiedReason } from "../../../engine/runs/RunMonitor.ts"
 import { Runs } from "../../../engine/runs/Runs.ts"
 import { dockerOrSkip, exec, testImage, testSession } from "../../support/Docker.ts"
 import { tempDir } from "../../support/Run.ts"
-import { buffersOf, detachedMonitors, readText, runtime, settled } from "./Harness.ts"
+import { buffersOf, detachedRuntime, readText, settled } from "./Harness.ts"
 
 const skip = await dockerOrSkip()
 const session = testSession()
 const dataDir = tempDir("tyger-monitor-crash-")
 
 /** Each monitor is a process of its own, as the CLI's detached launcher makes it. */
-const { launcher: detached, monitors } = detachedMonitors(dataDir, session.labels)
-
-const rt = runtime(dataDir, session.labels, detached)
+const { runtime: rt, monitors, dispose } = detachedRuntime(dataDir, session.labels)
 after(async () => {
-  for (const { child } of monitors) child.kill("SIGKILL")
-  await rt.dispose()
+  await dispose()
   if (skip === false) await session.cleanup()
 })
 

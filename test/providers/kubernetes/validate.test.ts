@@ -15,27 +15,22 @@ import type * as Objects from "../../../providers/kubernetes/Objects.ts"
 import { edgePlan } from "./Fixtures.ts"
 import { GOLDEN_OPTIONS, K8S_GOLDEN_MODULES, objectsOf } from "./GoldenManifests.ts"
 
+// The parsed JSON is handed to each model as it is (hence `never`): checking it against the schema is the point.
+const MODELS: { readonly [kind: string]: new(data: never) => { validate(): void } } = {
+  Job,
+  CronJob,
+  StatefulSet,
+  Service,
+  Secret,
+  Role,
+  RoleBinding
+}
+
 /** Constructs the model class of the object's kind and validates it; throws with the schema's complaint. */
 export const validate = (object: Objects.KubernetesObject | { readonly kind: string }): void => {
-  const data = JSON.parse(JSON.stringify(object))
-  switch (object.kind) {
-    case "Job":
-      return new Job(data).validate()
-    case "CronJob":
-      return new CronJob(data).validate()
-    case "StatefulSet":
-      return new StatefulSet(data).validate()
-    case "Service":
-      return new Service(data).validate()
-    case "Secret":
-      return new Secret(data).validate()
-    case "Role":
-      return new Role(data).validate()
-    case "RoleBinding":
-      return new RoleBinding(data).validate()
-    default:
-      throw new Error(`no model for kind ${object.kind}`)
-  }
+  const Model = MODELS[object.kind]
+  if (Model === undefined) throw new Error(`no model for kind ${object.kind}`)
+  new Model(JSON.parse(JSON.stringify(object)) as never).validate()
 }
 
 // Field names: each hand-written object type may only use keys the Kubernetes type has (recursively).
