@@ -124,7 +124,13 @@ export class Workflows extends Context.Service<Workflows, {
       }
     })
 
-    const applyClaimed = Effect.fnUntraced(function*(plan: Plan.Plan, actions: ReadonlyArray<WorkflowDiff.Action>, previous: ReadonlyMap<number, RunRecord>, options: ApplyOptions, holder: { readonly pid: number; readonly token: string }) {
+    const applyClaimed = Effect.fnUntraced(function*(
+      plan: Plan.Plan,
+      diffed: { readonly last: WorkflowRecord | undefined; readonly previous: ReadonlyMap<number, RunRecord>; readonly actions: ReadonlyArray<WorkflowDiff.Action> },
+      options: ApplyOptions,
+      holder: { readonly pid: number; readonly token: string }
+    ) {
+      const { last, previous, actions } = diffed
       const outputs = new Map<string, { readonly [parameter: string]: string }>()
       const states = new Map<string, AppliedRunState>()
       const created: Array<RunRecord> = []
@@ -145,10 +151,13 @@ export class Workflows extends Context.Service<Workflows, {
         states.set(run.name, stateOf(record, run.name))
         applied.push({ name: run.name, hash: WorkflowDiff.hashOf(plan, run), runId: record.id })
       }
-      if (options.prune === true) {
-        for (const action of actions) {
-          if (action._tag === "remove" && action.status !== undefined && WorkflowDiff.isGoing(action.status)) yield* runs.cancel(action.runId)
-        }
+      // A removed run that is still going stays recorded (and reported as removed) until it ends or is pruned: a
+      // later apply must still be able to cancel it.
+      const before = new Map((last?.runs ?? []).map((r) => [r.name, r]))
+      for (const action of actions) {
+        if (action._tag !== "remove" || action.status === undefined || !WorkflowDiff.isGoing(action.status)) continue
+        if (options.prune === true) yield* runs.cancel(action.runId)
+        else applied.push(before.get(action.name)!)
       }
       yield* store.saveWorkflow({ name: options.name, source: options.source, runs: applied }, holder)
       return { name: options.name, actions, created, runs: plan.runs.map((r) => states.get(r.name)!) }
@@ -164,7 +173,7 @@ export class Workflows extends Context.Service<Workflows, {
         const last = yield* store.getWorkflow(options.name)
         const previous = yield* recordsOf(last)
         const actions = WorkflowDiff.diff(plan, last, (id) => previous.get(id)?.status, new Set(options.rerun ?? []))
-        return { previous, actions }
+        return { last, previous, actions }
       })
       if (options.dryRun === true) {
         const { actions } = yield* diffNow
@@ -179,8 +188,7 @@ export class Workflows extends Context.Service<Workflows, {
         })
       }
       return yield* Effect.gen(function*() {
-        const { previous, actions } = yield* diffNow
-        return yield* applyClaimed(plan, actions, previous, options, holder)
+        return yield* applyClaimed(plan, yield* diffNow, options, holder)
       }).pipe(Effect.ensuring(Effect.ignore(store.releaseWorkflow(options.name, holder))))
     })
 

@@ -1,0 +1,59 @@
+// `tyger apply --no-wait` hands the runs to detached monitors and returns; a run dropped from the workflow is
+// reported as removed and left alone, unless `--prune` cancels it. Real CLI processes on the real engine.
+import assert from "node:assert/strict"
+import { after, describe, test } from "node:test"
+import { dataDirLabel, dockerOrSkip, labelled, removeLabelled } from "../../support/Docker.ts"
+import { applyExpecting, dslModule, showRun, waitFor, workspace } from "./fixtures/Workspace.ts"
+
+const skip = await dockerOrSkip()
+const dataDirs: Array<string> = []
+
+after(async () => {
+  if (skip === false) for (const dataDir of dataDirs) await removeLabelled(dataDirLabel(dataDir))
+})
+
+// The plan lists runs by name: quick is created first.
+const [QUICK, SLOW] = [1, 2]
+const quick = `export const quick = Run.job(Codespec.job({ image, command: ["echo", "quick"] }), { name: "quick" })`
+const slow = `export const slow = Run.job(Codespec.job({ image, command: ["sleep", "120"] }), { name: "slow" })`
+
+describe("tyger apply --no-wait, removed runs and --prune", { skip }, () => {
+  test("a removed run is reported and left running; --prune cancels it and drops it from the workflow", async () => {
+    const ws = workspace(dataDirs)
+    ws.write("both.ts", dslModule([slow, quick]))
+    ws.write("quick.ts", dslModule([quick]))
+
+    const started = await applyExpecting(ws, ["both.ts", "--name", "wf", "--no-wait"], 0, [
+      "+  quick  create: new",
+      "+  slow   create: new",
+      "workflow wf: 2 to create"
+    ])
+    // Returned at once: nothing of the runs' progress was waited for, and the runs go on without this process.
+    assert.deepEqual(started.progress.byRun, {})
+    await waitFor(async () => (await showRun(ws, SLOW)).status === "Running", "slow to be running")
+    await waitFor(async () => (await showRun(ws, QUICK)).status === "Succeeded", "quick to succeed")
+
+    const kept = await applyExpecting(ws, ["quick.ts", "--name", "wf"], 0, [
+      "=  quick  keep: run 1 Succeeded",
+      "-  slow   removed: run 2 Running",
+      "workflow wf: 1 unchanged, 1 removed"
+    ])
+    assert.equal(kept.stdout, "RUN    ID  STATUS\nquick  1   Succeeded\n")
+    assert.equal((await showRun(ws, SLOW)).status, "Running")
+
+    // Still going, it stays with the workflow as removed, so that a later apply can prune it.
+    const pruned = await applyExpecting(ws, ["quick.ts", "--name", "wf", "--prune"], 0, [
+      "=  quick  keep: run 1 Succeeded",
+      "-  slow   removed: run 2 Running",
+      "workflow wf: 1 unchanged, 1 removed"
+    ])
+    assert.equal(pruned.stdout, "RUN    ID  STATUS\nquick  1   Succeeded\n")
+    const canceled = await showRun(ws, SLOW)
+    assert.deepEqual([canceled.status, canceled.statusReason], ["Canceled", "Canceled by user"])
+    await waitFor(async () => (await labelled(dataDirLabel(ws.dataDir))).containers.length === 0, "slow's container to be removed")
+
+    await applyExpecting(ws, ["quick.ts", "--name", "wf"], 0, ["=  quick  keep: run 1 Succeeded", "workflow wf: 1 unchanged"])
+    const shown = await ws.tyger("workflow", "show", "wf")
+    assert.deepEqual(shown, { code: 0, stdout: "RUN    ID  STATUS\nquick  1   Succeeded\n", stderr: "" })
+  })
+})
