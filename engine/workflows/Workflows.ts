@@ -1,6 +1,7 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import type * as Workflow from "../../dsl/Workflow.ts"
+import { Codespecs } from "../codespecs/Codespecs.ts"
 import * as Compile from "../plan/Compile.ts"
 import type * as Plan from "../plan/Plan.ts"
 import { PlanCompileError } from "../plan/PlanCompileError.ts"
@@ -78,6 +79,7 @@ export class Workflows extends Context.Service<Workflows, {
 }>()("tyger-ts/engine/Workflows") {
   static readonly layer = Layer.effect(Workflows, Effect.gen(function*() {
     const store = yield* Store
+    const codespecs = yield* Codespecs
     const runs = yield* Runs
     const provider = yield* Provider
 
@@ -131,6 +133,11 @@ export class Workflows extends Context.Service<Workflows, {
       holder: { readonly pid: number; readonly token: string }
     ) {
       const { last, previous, actions } = diffed
+      // Every named codespec of the workflow is published, whether or not a run is created from it now (a stored
+      // version that compile resolved is left as it is).
+      for (const codespec of plan.codespecs) {
+        if (codespec.name !== undefined && codespec.version === undefined) yield* codespecs.publish(codespec.name, codespec.spec)
+      }
       const outputs = new Map<string, { readonly [parameter: string]: string }>()
       const states = new Map<string, AppliedRunState>()
       const created: Array<RunRecord> = []
@@ -212,5 +219,5 @@ export class Workflows extends Context.Service<Workflows, {
     })
 
     return Workflows.of({ apply, diff, list, show })
-  }))
+  })).pipe(Layer.provide(Codespecs.layer))
 }

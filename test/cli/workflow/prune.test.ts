@@ -18,9 +18,10 @@ const quick = `export const quick = Run.job(Codespec.job({ image, command: ["ech
 const slow = `export const slow = Run.job(Codespec.job({ image, command: ["sleep", "120"] }), { name: "slow" })`
 
 describe("tyger apply --no-wait, removed runs and --prune", { skip }, () => {
-  test("a removed run is reported and left running; --prune cancels it and drops it from the workflow", async () => {
+  test("every named codespec published; a removed run is reported and left running; --prune cancels it and drops it", async () => {
     const ws = workspace(dataDirs)
-    ws.write("both.ts", dslModule([slow, quick]))
+    // `spare` is a named codespec no run uses: applying publishes it all the same.
+    ws.write("both.ts", dslModule([slow, quick, `export const spare = Codespec.job({ name: "spare", image, command: ["true"] })`]))
     ws.write("quick.ts", dslModule([quick]))
 
     const started = await applyExpecting(ws, ["both.ts", "--name", "wf", "--no-wait"], 0, [
@@ -30,6 +31,9 @@ describe("tyger apply --no-wait, removed runs and --prune", { skip }, () => {
     ])
     // Returned at once: nothing of the runs' progress was waited for, and the runs go on without this process.
     assert.deepEqual(started.progress.byRun, {})
+    const spare = await ws.tyger("codespec", "show", "spare")
+    assert.equal(spare.code, 0, spare.stderr)
+    assert.equal((JSON.parse(spare.stdout) as { version: number }).version, 1)
     await waitFor(async () => (await showRun(ws, SLOW)).status === "Running", "slow to be running")
     await waitFor(async () => (await showRun(ws, QUICK)).status === "Succeeded", "quick to succeed")
 
