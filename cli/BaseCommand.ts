@@ -85,12 +85,12 @@ export abstract class BaseCommand extends Command<TygerContext> {
   /** {@link runProgram} for `tyger buffer …` programs: the runtime also has the buffer services. */
   protected async runBufferProgram(program: Effect.Effect<void, unknown, BufferServices>): Promise<number> {
     const runtime = await import("./Runtime.ts")
-    return runtime.runWithBuffers(program, this.environment(), this.globals())
+    return runtime.run(program, this.environment(), this.globals(), { buffers: true })
   }
 
   /** {@link runProgram} for `tyger run …` programs: the runtime also has the runs engine, with `monitors`. */
   protected async runRunProgram(program: Effect.Effect<void, unknown, RunServices>, monitors: MonitorMode): Promise<number> {
     const runtime = await import("./Runtime.ts")
-    return runtime.runWithRuns(program, this.environment(), this.globals(), monitors)
+    return runtime.run(program, this.environment(), this.globals(), { buffers: true, monitors })
   }
 }

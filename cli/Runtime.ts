@@ -53,61 +53,57 @@ const execute = async <R>(
   }
 }
 
-/** Runs one command's program; resolves with the process exit code (0 or 1, as Tyger). */
-export const run = async (
-  program: Effect.Effect<void, unknown, Services>,
-  environment: Environment,
-  globals: GlobalOptions
-): Promise<number> => {
-  const config = readConfig(environment, globals)
-  if (Result.isFailure(config)) return failed(environment.stderr, [config.failure])
-  return execute(program, layer(config.success, environment, storeLayer(config.success)), environment, config.success)
-}
-
 /**
- * {@link run} with the buffer services. Only buffer commands build them, so a misconfigured buffer backend never
- * gets in the way of the others.
+ * What a program needs besides what every command has (Layers.Services): the buffer services, or those and the runs
+ * engine with a monitor mode. Only what is needed is read and built, so that a misconfigured buffer backend never
+ * gets in the way of the commands that do not use it, and the provider's modules are loaded only for run commands.
  */
-export const runWithBuffers = async (
+export type Needs = { readonly buffers: true; readonly monitors?: MonitorMode }
+
+/** Runs one command's program; resolves with the process exit code (0 or 1, as Tyger). */
+export async function run(program: Effect.Effect<void, unknown, Services>, environment: Environment, globals: GlobalOptions): Promise<number>
+export async function run(
   program: Effect.Effect<void, unknown, BufferServices>,
   environment: Environment,
-  globals: GlobalOptions
-): Promise<number> => {
-  const settings = readBufferSettings(environment, globals)
-  if (Result.isFailure(settings)) return failed(environment.stderr, [settings.failure])
-  const { config, storage } = settings.success
-  // One Store layer for both: layers are shared by reference, so the database is opened once.
-  const store = storeLayer(config)
-  const buffers = buffersLayer(storage, config, store)
-  return execute(program, Layer.merge(layer(config, environment, store), buffers), environment, config)
-}
-
-/**
- * {@link run} with the buffer services and the runs engine (see Layers.runsLayer). Only run commands build them, and
- * the provider's modules are loaded only then.
- */
-export const runWithRuns = async (
+  globals: GlobalOptions,
+  needs: { readonly buffers: true }
+): Promise<number>
+export async function run(
   program: Effect.Effect<void, unknown, RunServices>,
   environment: Environment,
   globals: GlobalOptions,
-  monitors: MonitorMode
-): Promise<number> => {
+  needs: { readonly buffers: true; readonly monitors: MonitorMode }
+): Promise<number>
+export async function run(
+  program: Effect.Effect<void, unknown, RunServices>,
+  environment: Environment,
+  globals: GlobalOptions,
+  needs?: Needs
+): Promise<number> {
+  if (needs === undefined) {
+    const config = readConfig(environment, globals)
+    if (Result.isFailure(config)) return failed(environment.stderr, [config.failure])
+    return execute(program as Effect.Effect<void, unknown, Services>, layer(config.success, environment, storeLayer(config.success)), environment, config.success)
+  }
   const settings = readBufferSettings(environment, globals)
   if (Result.isFailure(settings)) return failed(environment.stderr, [settings.failure])
-  const workerReadyTimeout = readWorkerReadyTimeout(environment.env)
-  if (Result.isFailure(workerReadyTimeout)) return failed(environment.stderr, [workerReadyTimeout.failure])
   const { config, storage } = settings.success
-  const dataDir = config.dataDir
-  if (dataDir === undefined) return failed(environment.stderr, missingDataDir().messages)
+  // One Store layer for all: layers are shared by reference, so the database is opened once.
   const store = storeLayer(config)
   const buffers = buffersLayer(storage, config, store)
+  const common = Layer.merge(layer(config, environment, store), buffers)
+  if (needs.monitors === undefined) return execute(program as Effect.Effect<void, unknown, BufferServices>, common, environment, config)
+  const workerReadyTimeout = readWorkerReadyTimeout(environment.env)
+  if (Result.isFailure(workerReadyTimeout)) return failed(environment.stderr, [workerReadyTimeout.failure])
+  const dataDir = config.dataDir
+  if (dataDir === undefined) return failed(environment.stderr, missingDataDir().messages)
   const runs = await runsLayer({
     dataDir,
     env: environment.env,
     workerReadyTimeout: workerReadyTimeout.success,
-    monitors,
+    monitors: needs.monitors,
     store,
     buffers
   })
-  return execute(program, Layer.mergeAll(layer(config, environment, store), buffers, runs), environment, config)
+  return execute(program, Layer.merge(common, runs), environment, config)
 }
