@@ -154,50 +154,44 @@ const keyValue = (pair: string): readonly [string, string] | undefined => {
 }
 
 /**
- * pflag `StringToString`: a value with one `=` is a single pair (commas kept, surrounding quotes trimmed); with more,
- * it is a CSV record of pairs. Later occurrences override earlier keys.
+ * pflag's map flags: each occurrence split into `key=value` pairs by `split`, each value read by `read` (errors are
+ * about the occurrence as given); later occurrences override earlier keys.
  */
-export const stringToString = (
+const mapFlag = <A>(
   flag: string,
-  occurrences: ReadonlyArray<string>
-): Parsed<Readonly<Record<string, string>>> => {
-  const out: Record<string, string> = {}
-  for (const value of occurrences) {
-    const equals = value.split("=").length - 1
-    if (equals === 0) return fail(invalidArgument(value, flag, `${value} must be formatted as key=value`))
-    let pairs: ReadonlyArray<string>
-    if (equals === 1) pairs = [value.replace(/^"+|"+$/g, "")]
-    else {
-      const record = readCsvRecord(value)
-      if (Result.isFailure(record)) return fail(invalidArgument(value, flag, record.failure))
-      pairs = record.success
-    }
-    for (const pair of pairs) {
+  occurrences: ReadonlyArray<string>,
+  split: (occurrence: string) => Parsed<ReadonlyArray<string>>,
+  read: (value: string) => Parsed<A>
+): Parsed<Readonly<Record<string, A>>> => {
+  const out: Record<string, A> = {}
+  for (const occurrence of occurrences) {
+    const pairs = split(occurrence)
+    if (Result.isFailure(pairs)) return fail(invalidArgument(occurrence, flag, pairs.failure))
+    for (const pair of pairs.success) {
       const kv = keyValue(pair)
-      if (kv === undefined) return fail(invalidArgument(value, flag, `${pair} must be formatted as key=value`))
-      out[kv[0]] = kv[1]
+      if (kv === undefined) return fail(invalidArgument(occurrence, flag, `${pair} must be formatted as key=value`))
+      const value = read(kv[1])
+      if (Result.isFailure(value)) return fail(invalidArgument(occurrence, flag, value.failure))
+      out[kv[0]] = value.success
     }
   }
   return ok(out)
 }
 
+/**
+ * pflag `StringToString`: a value with one `=` is a single pair (commas kept, surrounding quotes trimmed); with more,
+ * it is a CSV record of pairs.
+ */
+export const stringToString = (flag: string, occurrences: ReadonlyArray<string>): Parsed<Readonly<Record<string, string>>> =>
+  mapFlag(flag, occurrences, (value) => {
+    const equals = value.split("=").length - 1
+    if (equals === 0) return fail(`${value} must be formatted as key=value`)
+    return equals === 1 ? ok([value.replace(/^"+|"+$/g, "")]) : readCsvRecord(value)
+  }, ok)
+
 /** pflag `StringToInt`: comma-separated `KEY=INT` pairs, ints parsed by `strconv.Atoi`. */
-export const stringToInt = (
-  flag: string,
-  occurrences: ReadonlyArray<string>
-): Parsed<Readonly<Record<string, number>>> => {
-  const out: Record<string, number> = {}
-  for (const value of occurrences) {
-    for (const pair of value.split(",")) {
-      const kv = keyValue(pair)
-      if (kv === undefined) return fail(invalidArgument(value, flag, `${pair} must be formatted as key=value`))
-      const n = atoi(kv[1])
-      if (Result.isFailure(n)) return fail(invalidArgument(value, flag, n.failure))
-      out[kv[0]] = n.success
-    }
-  }
-  return ok(out)
-}
+export const stringToInt = (flag: string, occurrences: ReadonlyArray<string>): Parsed<Readonly<Record<string, number>>> =>
+  mapFlag(flag, occurrences, (value) => ok(value.split(",")), atoi)
 
 /** pflag `Int`: `strconv.ParseInt(s, 0, 64)`. */
 export const int = (flag: string, value: string): Parsed<number> => {

@@ -5,6 +5,7 @@ import * as Contract from "../../../providers/kubernetes/Contract.ts"
 import { manifests, objectId } from "../../../providers/kubernetes/Manifests.ts"
 import * as Names from "../../../providers/kubernetes/Names.ts"
 import type * as Objects from "../../../providers/kubernetes/Objects.ts"
+import type { Options } from "../../../providers/kubernetes/Options.ts"
 import { edgePlan, LONG_NAME } from "./Fixtures.ts"
 import { GOLDEN_OPTIONS, planOf } from "./GoldenManifests.ts"
 
@@ -81,26 +82,20 @@ describe("manifests", () => {
 
   test("Secret values: given URLs, the producer's URL for a run output, storage-account URLs, placeholders", async () => {
     const plan = await planOf("gadgetron")
-    const none = manifests(plan, options)
-    assert.deepEqual(find(none, "Secret", "gadgetron-snr-buffers").stringData, {
+    const snrSecret = (bufferSecrets?: Options["bufferSecrets"]) =>
+      find(manifests(plan, bufferSecrets === undefined ? options : { ...options, bufferSecrets }), "Secret", "gadgetron-snr-buffers").stringData
+    assert.deepEqual(snrSecret(), {
       input: "tyger-ts:unbound:create",
       noisecovariance: "tyger-ts:unbound:run-output/gadgetron-noise/noisecovariance",
       output: "tyger-ts:unbound:create"
     })
-    const shared = manifests(plan, {
-      ...options,
-      bufferSecrets: { "gadgetron-noise": { noisecovariance: "https://acct/noise?sig=w" }, "gadgetron-snr": { input: "https://acct/in?sig=r" } }
-    })
-    assert.deepEqual(find(shared, "Secret", "gadgetron-snr-buffers").stringData, {
-      input: "https://acct/in?sig=r",
-      noisecovariance: "https://acct/noise?sig=w",
-      output: "tyger-ts:unbound:create"
-    })
-    const own = manifests(plan, {
-      ...options,
-      bufferSecrets: { "gadgetron-noise": { noisecovariance: "https://w" }, "gadgetron-snr": { noisecovariance: "https://r" } }
-    })
-    assert.equal(find(own, "Secret", "gadgetron-snr-buffers").stringData["noisecovariance"], "https://r")
+    assert.deepEqual(
+      snrSecret({ "gadgetron-noise": { noisecovariance: "https://acct/noise?sig=w" }, "gadgetron-snr": { input: "https://acct/in?sig=r" } }),
+      { input: "https://acct/in?sig=r", noisecovariance: "https://acct/noise?sig=w", output: "tyger-ts:unbound:create" }
+    )
+    // The run's own URL for a parameter wins over its producer's.
+    const own = snrSecret({ "gadgetron-noise": { noisecovariance: "https://w" }, "gadgetron-snr": { noisecovariance: "https://r" } })
+    assert.equal(own["noisecovariance"], "https://r")
     const nightly = manifests(await planOf("nightly"), { ...options, storageAccount: "tygerdata" })
     assert.deepEqual(find(nightly, "Secret", "nightly-hello-buffers").stringData, {
       input: "https://tygerdata.blob.core.windows.net/nightlyinputbuffer000000000",
