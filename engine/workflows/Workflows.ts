@@ -133,6 +133,12 @@ export class Workflows extends Context.Service<Workflows, {
       holder: { readonly pid: number; readonly token: string }
     ) {
       const { last, previous, actions } = diffed
+      const byName = new Map(actions.map((a) => [a.name, a]))
+      // What the provider must have for the runs to create (images present) is checked for all of them first: a
+      // missing image fails the apply before anything is created.
+      for (const run of plan.runs) {
+        if (byName.get(run.name)?._tag !== "keep") yield* provider.prepare({ plan, run, pull: false }, () => Effect.void)
+      }
       // Every named codespec of the workflow is published, whether or not a run is created from it now (a stored
       // version that compile resolved is left as it is).
       for (const codespec of plan.codespecs) {
@@ -142,22 +148,30 @@ export class Workflows extends Context.Service<Workflows, {
       const states = new Map<string, AppliedRunState>()
       const created: Array<RunRecord> = []
       const applied: Array<AppliedRun> = []
-      const byName = new Map(actions.map((a) => [a.name, a]))
-      for (const run of plan.runs) {
-        const action = byName.get(run.name)!
-        if (action._tag === "keep") {
-          const record = previous.get(action.runId)!
+      // Should a creation fail half-way, what was created is recorded all the same (with the last state of the runs
+      // not reached), so that the next apply does not create it twice.
+      const savePartial = Effect.suspend(() => {
+        const reached = new Set(applied.map((a) => a.name))
+        const rest = (last?.runs ?? []).filter((r) => !reached.has(r.name))
+        return store.saveWorkflow({ name: options.name, source: options.source, runs: [...applied, ...rest] }, holder)
+      })
+      yield* Effect.gen(function*() {
+        for (const run of plan.runs) {
+          const action = byName.get(run.name)!
+          if (action._tag === "keep") {
+            const record = previous.get(action.runId)!
+            outputs.set(run.name, buffersOf(record))
+            states.set(run.name, stateOf(record, run.name))
+            applied.push({ name: run.name, hash: WorkflowDiff.hashOf(plan, run), runId: record.id })
+            continue
+          }
+          const record = yield* runs.createPlanned({ plan, run: bound(run, outputs) })
+          created.push(record)
           outputs.set(run.name, buffersOf(record))
           states.set(run.name, stateOf(record, run.name))
           applied.push({ name: run.name, hash: WorkflowDiff.hashOf(plan, run), runId: record.id })
-          continue
         }
-        const record = yield* runs.createPlanned({ plan, run: bound(run, outputs) })
-        created.push(record)
-        outputs.set(run.name, buffersOf(record))
-        states.set(run.name, stateOf(record, run.name))
-        applied.push({ name: run.name, hash: WorkflowDiff.hashOf(plan, run), runId: record.id })
-      }
+      }).pipe(Effect.onError(() => Effect.ignore(savePartial)))
       // A removed run that is still going stays recorded (and reported as removed) until it ends or is pruned: a
       // later apply must still be able to cancel it.
       const before = new Map((last?.runs ?? []).map((r) => [r.name, r]))

@@ -60,4 +60,15 @@ describe("tyger apply --no-wait, removed runs and --prune", { skip }, () => {
     const shown = await ws.tyger("workflow", "show", "wf")
     assert.deepEqual(shown, { code: 0, stdout: "RUN    ID  STATUS\nquick  1   Succeeded\n", stderr: "" })
   })
+  test("a missing image fails the apply before any run is created", async () => {
+    const ws = workspace(dataDirs)
+    ws.write("wf.ts", dslModule([quick, `export const absent = Run.job(Codespec.job({ image: "tyger-test/absent:none", command: ["true"] }), { name: "absent" })`]))
+    assert.deepEqual(await ws.tyger("apply", "wf.ts"), {
+      code: 1,
+      stdout: "",
+      stderr: "Error: The image 'tyger-test/absent:none' was not found on the system. Run `docker pull tyger-test/absent:none` and try again.\n"
+    })
+    assert.deepEqual(await ws.tyger("run", "list"), { code: 0, stdout: "[]\n", stderr: "" })
+    assert.deepEqual(await ws.tyger("workflow", "list"), { code: 0, stdout: "no workflow has been applied\n", stderr: "" })
+  })
 })
