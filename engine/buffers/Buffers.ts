@@ -119,6 +119,8 @@ export class Buffers extends Context.Service<Buffers, {
     sink: BufferReader.ByteSink,
     options?: BufferReader.ReadOptions
   ) => Effect.Effect<void, BufferDataError>
+  /** The whole of buffer `id`, once its writer has ended it (as `tyger buffer read` waits): one call for a result. */
+  readonly readAll: (id: string) => Effect.Effect<Uint8Array, BufferDataError | StoreError>
   /**
    * One bounded step of Tyger's background deleter: expiries made permanent, then up to `limit` purged buffers'
    * data and rows removed. Returns how many were removed; a container that cannot be deleted now stays for the next.
@@ -316,6 +318,12 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
     open,
     write: (container, source, options) => BufferWriter.write(container, source, options),
     read: (container, sink, options) => BufferReader.read(container, sink, options),
+    readAll: (id) =>
+      Effect.gen(function*() {
+        const sink = BufferReader.collect()
+        yield* BufferReader.read(yield* open({ _tag: "BufferId", id }, "read"), sink)
+        return sink.bytes()
+      }),
     sweep
   })
 }

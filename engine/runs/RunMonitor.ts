@@ -23,8 +23,7 @@ export const monitorDiedReason = (pid: number) =>
 export const MONITOR_NEVER_STARTED = "The run's monitor process never started"
 export const MONITOR_STOPPED = "The run's monitor was stopped before the run ended"
 
-export const buffersOf = (record: RunRecord): { readonly [parameter: string]: string } =>
-  ((record.document["job"] as { buffers?: Record<string, string> } | undefined)?.buffers) ?? {}
+export const buffersOf = (record: RunRecord): { readonly [parameter: string]: string } => record.buffers
 
 export const requestOf = (record: RunRecord, local?: LocalStreams): RunRequest => {
   const plan = Plan.decodeUnknownSync(record.plan)

@@ -39,8 +39,11 @@ const sameObservation = (a: RunRecord, b: RunRecord) =>
 export type ListOptions = RunFilter & { readonly limit: number; readonly after?: { readonly createdAt: number; readonly id: number } }
 
 export class Runs extends Context.Service<Runs, {
-  /** Creates a run and starts its monitor; returns the run as recorded (Pending). */
-  readonly create: (run: Run.Any, options?: CreateOptions) => Effect.Effect<RunRecord, RunsFailure>
+  /**
+   * Creates a run and starts its monitor; returns the run as recorded (Pending), its `buffers` typed by the run's
+   * output parameters (`record.buffers.output`, as `Run.output` names them).
+   */
+  readonly create: <O extends string>(run: Run.Run<O>, options?: CreateOptions) => Effect.Effect<RunRecord<O>, RunsFailure>
   /**
    * {@link create} for a run already compiled as part of a whole plan (as `Workflows.apply` compiles a workflow): its
    * buffers must be bound to buffer ids or created, not to another run's output.

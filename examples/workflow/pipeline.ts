@@ -6,7 +6,7 @@
 import { Effect } from "effect"
 import process from "node:process"
 import { Codespec, Run } from "tyger-ts"
-import { BufferReader, Buffers, BufferWriter, local, Runs } from "tyger-ts/engine"
+import { Buffers, BufferWriter, local, Runs } from "tyger-ts/engine"
 
 const image = process.env["IMAGE"] ?? "busybox"
 const oneInOneOut = { inputs: ["input"], outputs: ["output"] } as const
@@ -24,32 +24,32 @@ const greet = Codespec.job({
 
 /**
  * Creates the run and waits until it is final (ended, its containers removed, its logs archived): the run's monitor
- * lives in this program, so the program must not end before its runs do. A run that did not succeed fails the program.
+ * lives in this program, so the program must not end before its runs do. A run that did not succeed fails the
+ * program. Returns the run's buffers, typed by its codespec's outputs (`.output` below needs no cast).
  */
-const runToEnd = (run: Run.Any) =>
+const runToEnd = <O extends string>(run: Run.Run<O>) =>
   Effect.gen(function*() {
     const runs = yield* Runs
-    let record = yield* runs.create(run)
+    const created = yield* runs.create(run)
+    let record = yield* runs.get(created.id)
     while (!record.final) record = yield* Effect.andThen(Effect.sleep("200 millis"), runs.get(record.id))
     if (record.status !== "Succeeded") {
       return yield* Effect.fail(new Error(`run ${record.id} ${record.status}: ${record.statusReason ?? ""}`))
     }
-    return record
+    return created.buffers
   })
 
 const pipeline = (name: string) =>
   Effect.gen(function*() {
     const buffers = yield* Buffers
-    const [input, shouted, greeting] = yield* Effect.all([buffers.create({}), buffers.create({}), buffers.create({})])
+    const input = yield* buffers.create({})
     const bytes = new TextEncoder().encode(name)
     yield* buffers.write(yield* buffers.open({ _tag: "BufferId", id: input.id }, "write"), BufferWriter.fromIterable([bytes]))
 
-    yield* runToEnd(Run.job(shout, { buffers: { input: input.id, output: shouted.id } }))
-    yield* runToEnd(Run.job(greet, { buffers: { input: shouted.id, output: greeting.id } }))
-
-    const sink = BufferReader.collect()
-    yield* buffers.read(yield* buffers.open({ _tag: "BufferId", id: greeting.id }, "read"), sink)
-    return new TextDecoder().decode(sink.bytes())
+    // The second run reads the first one's output buffer, created with it.
+    const shouted = yield* runToEnd(Run.job(shout, { buffers: { input: input.id } }))
+    const greeted = yield* runToEnd(Run.job(greet, { buffers: { input: shouted.output } }))
+    return new TextDecoder().decode(yield* buffers.readAll(greeted.output))
   })
 
 const greetingText = await Effect.runPromise(

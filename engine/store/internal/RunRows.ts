@@ -7,6 +7,7 @@ const optionalNumber = (value: SqlValue | undefined): number | undefined =>
   value === null || value === undefined ? undefined : Number(value)
 
 const toRecord = (row: SqlRow): RunRecord => {
+  const document = JSON.parse(String(row["document"])) as RunRecord["document"]
   const record: Omit<RunRecord, "eTag"> = {
     id: Number(row["id"]),
     createdAt: Number(row["created_at"]),
@@ -16,7 +17,8 @@ const toRecord = (row: SqlRow): RunRecord => {
     startedAt: optionalNumber(row["started_at"]),
     finishedAt: optionalNumber(row["finished_at"]),
     tags: JSON.parse(String(row["tags"])),
-    document: JSON.parse(String(row["document"])),
+    document,
+    buffers: (document["job"] as { readonly buffers?: RunRecord["buffers"] } | undefined)?.buffers ?? {},
     plan: JSON.parse(String(row["plan"])),
     monitor: row["monitor_pid"] === null
       ? undefined

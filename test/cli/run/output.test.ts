@@ -82,6 +82,7 @@ const record = (overrides: Partial<RunRecord> = {}): RunRecord => ({
     timeoutSeconds: 43200,
     bufferAccessTtl: "01:00:00"
   },
+  buffers: { output: "b", input: "a" },
   plan: {},
   monitor: undefined,
   logsArchived: false,
