@@ -55,25 +55,32 @@ export const read = (
   if (!(options.follow ?? false)) return readLogs(http, path, query, timestamps)
   // dockerd (20.10 at least) can end a follow as the container exits before it has sent the last lines, so once
   // the follow ends, what came after its last line is read once more. Timestamps (RFC 3339 with 9 fraction
-  // digits, UTC: they sort as strings) are asked for to know where the follow stopped.
-  let last: string | undefined
-  const followed = readLogs(http, path, { ...query, follow: flag(true), timestamps: flag(true) }, true).pipe(
-    Stream.map((line) => {
-      last = line.timestamp
-      return line
-    })
-  )
-  // Without a line seen, only a follow of everything can be caught up (a tail would bring back older lines).
-  const rest = Stream.suspend(() =>
-    last === undefined && query.tail !== "all"
-      ? Stream.empty
-      : readLogs(http, path, { ...query, timestamps: flag(true), tail: "all", since: last === undefined ? query.since : timeParam(last) }, true).pipe(
-        Stream.filter((line) => last === undefined || line.timestamp! > last),
-        // The container was removed meanwhile: it has nothing more to say.
-        Stream.catchIf((error) => error.reason === "NotFound", () => Stream.empty)
-      )
-  )
-  return Stream.concat(followed, rest).pipe(
-    Stream.map((line) => (timestamps ? line : { stream: line.stream, line: line.line }))
-  )
+  // digits, UTC: they sort as strings) are asked for to know where the follow stopped; `last` is per run of the stream.
+  return Stream.suspend(() => {
+    let last: string | undefined
+    const followed = readLogs(http, path, { ...query, follow: flag(true), timestamps: flag(true) }, true).pipe(
+      Stream.map((line) => {
+        last = line.timestamp
+        return line
+      })
+    )
+    // Without a line seen, only a follow of everything can be caught up (a tail would bring back older lines).
+    const rest = Stream.suspend(() =>
+      last === undefined && query.tail !== "all"
+        ? Stream.empty
+        : readLogs(http, path, {
+          ...query,
+          timestamps: flag(true),
+          tail: "all",
+          since: last === undefined ? query.since : timeParam(last)
+        }, true).pipe(
+          Stream.filter((line) => last === undefined || line.timestamp! > last),
+          // The container was removed meanwhile: it has nothing more to say.
+          Stream.catchIf((error) => error.reason === "NotFound", () => Stream.empty)
+        )
+    )
+    return Stream.concat(followed, rest).pipe(
+      Stream.map((line) => (timestamps ? line : { stream: line.stream, line: line.line }))
+    )
+  })
 }
