@@ -28,7 +28,7 @@ const generate = () => {
       buffers: { inputs: ["input", "config"], outputs: ["output"] },
       command: ["sh", "-c", `process --id ${i} < "$INPUT_PIPE" > "$OUTPUT_PIPE"`],
       env: { INDEX: String(i), CONFIG: "$(CONFIG_PIPE)" },
-      resources: { requests: { cpu: `${(i % 4) + 1}00m`, memory: `${(i % 8) + 1}Gi` }, limits: { memory: "16Gi" } }
+      resources: { requests: { cpu: `${((i % 4) + 1) * 100}m`, memory: `${(i % 8) + 1}Gi` }, limits: { memory: "16Gi" } }
     }))
   const workers = Array.from({ length: 10 }, (_, i) =>
     Codespec.worker({ name: `worker-${i}`, image: "registry.example/worker:1", endpoints: { grpc: 50000 + i } }))

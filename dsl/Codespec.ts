@@ -14,8 +14,25 @@ import * as CodespecDocument from "../model/CodespecDocument.ts"
  */
 export const TypeId: unique symbol = Symbol.for("tyger-ts/dsl/Codespec")
 
-/** A Kubernetes quantity as written: `"500m"`, `"4G"`, `2`. */
-export type QuantityInput = string | number
+/** Kubernetes quantity suffixes: decimal (`m` is milli, `k`, `M`, `G`…) and binary (`Ki`, `Mi`, `Gi`…). */
+export type QuantitySuffix = "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei"
+
+/**
+ * A Kubernetes quantity as written: `"500m"`, `"4G"`, `"1Gi"`, `2`. A number with one of Kubernetes' suffixes, so
+ * that `"1Gb"` or `"2 cores"` fail to compile (`compile` checks the same at run time, for plain JavaScript).
+ */
+export type QuantityInput = number | `${number}${QuantitySuffix}`
+
+/**
+ * A name as Tyger wants it, as far as a type can tell: a literal with capitals, spaces, `_`, `.` or `/` is `never`,
+ * so it fails to compile at the name (Tyger's names are lower case with `-` between words); a name only known at run
+ * time (`string`, a template) is left to `compile`, which checks the rest.
+ */
+export type NameInput<N extends string> = N extends `${string}${UpperCaseLetter | " " | "_" | "." | "/"}${string}` ? never : N
+
+type UpperCaseLetter =
+  | "A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "I" | "J" | "K" | "L" | "M"
+  | "N" | "O" | "P" | "Q" | "R" | "S" | "T" | "U" | "V" | "W" | "X" | "Y" | "Z"
 
 export interface ResourcesInput {
   readonly requests?: { readonly cpu?: QuantityInput; readonly memory?: QuantityInput }
@@ -26,9 +43,12 @@ export interface ResourcesInput {
   readonly shm?: QuantityInput
 }
 
-interface CommonOptions {
-  /** Named codespecs are stored and versioned; without a name the codespec is inline in its run. */
-  readonly name?: string
+interface CommonOptions<N extends string = string> {
+  /**
+   * Named codespecs are stored and versioned; without a name the codespec is inline in its run. Lower case, `-`
+   * between words (see {@link NameInput}).
+   */
+  readonly name?: N & NameInput<N>
   /** The container image. Required. */
   readonly image: string
   /** Entrypoint array, not run in a shell. `$(VAR)` references are expanded. @default the image's ENTRYPOINT */
@@ -45,13 +65,13 @@ interface CommonOptions {
   readonly maxReplicas?: number
 }
 
-export interface JobOptions<I extends string, O extends string> extends CommonOptions {
+export interface JobOptions<I extends string, O extends string, N extends string = string> extends CommonOptions<N> {
   /** Buffer parameters; each becomes a named pipe at `$(<NAME>_PIPE)`. */
   readonly buffers?: { readonly inputs?: ReadonlyArray<I>; readonly outputs?: ReadonlyArray<O> }
   readonly sockets?: ReadonlyArray<{ readonly port: number; readonly inputBuffer?: I; readonly outputBuffer?: O }>
 }
 
-export interface WorkerOptions<E extends string> extends CommonOptions {
+export interface WorkerOptions<E extends string, N extends string = string> extends CommonOptions<N> {
   /** Named TCP ports the workers listen on. */
   readonly endpoints?: { readonly [K in E]: number }
 }
@@ -98,8 +118,8 @@ const toSpec = (kind: CodespecDocument.Kind, options: object): CodespecDocument.
 const structuredCloneReadonly = (o: object): Record<string, unknown> => JSON.parse(JSON.stringify(o))
 
 /** A job codespec; buffer parameter names are kept as literal types for `Run.job`. */
-export const job = <const I extends string = never, const O extends string = never>(
-  options: JobOptions<I, O>
+export const job = <const I extends string = never, const O extends string = never, const N extends string = string>(
+  options: JobOptions<I, O, N>
 ): Job<I, O> => ({
   [TypeId]: TypeId,
   kind: "job",
@@ -110,7 +130,7 @@ export const job = <const I extends string = never, const O extends string = nev
 })
 
 /** A worker codespec; `worker.endpoints.<name>` are typed references for derived env values. */
-export const worker = <const E extends string = never>(options: WorkerOptions<E>): Worker<E> => {
+export const worker = <const E extends string = never, const N extends string = string>(options: WorkerOptions<E, N>): Worker<E> => {
   const endpoints = {} as { [K in E]: EndpointRef<K> }
   for (const [endpoint, port] of Object.entries(options.endpoints ?? {}) as Array<[E, number]>) {
     endpoints[endpoint] = { _tag: "EndpointRef", codespec: options.name, endpoint, port } as EndpointRef<typeof endpoint>

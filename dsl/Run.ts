@@ -47,6 +47,17 @@ export interface Schedule {
   readonly suspend?: boolean
 }
 
+/** A five-field cron expression, or one of the shorthands, as far as a type can tell (`compile` checks the fields). */
+export type CronInput =
+  | `${string} ${string} ${string} ${string} ${string}`
+  | "@yearly"
+  | "@annually"
+  | "@monthly"
+  | "@weekly"
+  | "@daily"
+  | "@midnight"
+  | "@hourly"
+
 interface RunOptions {
   /** The run's name in the workflow (Kubernetes object names derive from it). @default the export name */
   readonly name?: string
@@ -75,7 +86,17 @@ interface JobTargetOptions<P extends string> {
   readonly replicas?: number
 }
 
-export interface JobRunOptions<P extends string> extends RunOptions, JobTargetOptions<P> {}
+/**
+ * The options of the typed builders: a literal name must look like a Tyger name and a literal cron like a cron
+ * expression to compile (see Codespec.NameInput and {@link CronInput}); untyped runs take any strings.
+ */
+interface TypedRunOptions<N extends string> extends Omit<RunOptions, "name" | "schedule"> {
+  /** The run's name in the workflow (Kubernetes object names derive from it). @default the export name */
+  readonly name?: N & Codespec.NameInput<N>
+  readonly schedule?: Schedule & { readonly cron: CronInput }
+}
+
+export interface JobRunOptions<P extends string, N extends string = string> extends TypedRunOptions<N>, JobTargetOptions<P> {}
 
 export interface JobTarget {
   readonly codespec: CodespecSource
@@ -144,9 +165,9 @@ const make = <O extends string>(
 })
 
 /** A run of one job codespec. */
-export const job = <I extends string, O extends string>(
+export const job = <I extends string, O extends string, const N extends string = string>(
   codespec: Codespec.Job<I, O>,
-  options: JobRunOptions<I | O> = {}
+  options: JobRunOptions<I | O, N> = {}
 ): Run<O> => make(options, makeJobTarget(codespec, options), undefined)
 
 export interface DistributedJob<I extends string, O extends string, E extends string> extends JobTargetOptions<I | O> {
@@ -162,7 +183,9 @@ export interface DistributedWorker<E extends string> {
   readonly replicas?: number
 }
 
-export interface DistributedOptions<I extends string, O extends string, E extends string> extends RunOptions {
+export interface DistributedOptions<I extends string, O extends string, E extends string, N extends string = string>
+  extends TypedRunOptions<N>
+{
   readonly job: Codespec.Job<I, O> | DistributedJob<I, O, E>
   readonly worker: Codespec.Worker<E> | DistributedWorker<E>
   /** Number of workers (same as `worker.replicas`). @default 1 */
@@ -172,8 +195,8 @@ export interface DistributedOptions<I extends string, O extends string, E extend
 }
 
 /** A job plus workers; the job starts when every worker endpoint accepts connections. */
-export const distributed = <I extends string, O extends string, E extends string>(
-  options: DistributedOptions<I, O, E>
+export const distributed = <I extends string, O extends string, E extends string, const N extends string = string>(
+  options: DistributedOptions<I, O, E, N>
 ): Run<O> => {
   const jobOptions: DistributedJob<I, O, E> = Codespec.isCodespec(options.job) ? { codespec: options.job } : options.job
   const workerOptions: DistributedWorker<E> = Codespec.isCodespec(options.worker)

@@ -51,6 +51,16 @@ const restyledRun = Run.job(restyled, { buffers: { input: "x" } })
 const derivedJoin: Derived.Derived<"grpc"> = Derived.addresses(grpcWorker.endpoints.grpc, { separator: ";" })
 const nodesAnywhere: Derived.Derived<"grpc"> = Derived.workerNodes()
 
+// Names and quantities as Tyger and Kubernetes write them; names only known at run time are left to compile.
+const someName: string = ["a", "b"].join("-")
+const wellNamed = [
+  Codespec.job({ name: "hello-2", image: "x", resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: 2 }, shm: "64Mi" } }),
+  Codespec.job({ name: someName, image: "x" }),
+  Codespec.worker({ name: `worker-${someName}`, image: "x" }),
+  Run.job(hello, { name: someName, schedule: { cron: "30 2 * * *", timeZone: "Europe/Berlin" } }),
+  Run.job(hello, { schedule: { cron: "@hourly" } })
+]
+
 // Literal types are kept: the parameters and endpoints are known to the compiler.
 const inputs: ReadonlyArray<"input"> = hello.inputs
 const outputs: ReadonlyArray<"output"> = hello.outputs
@@ -115,6 +125,24 @@ const misuses = (): ReadonlyArray<unknown> => [
   // @ts-expect-error a codespec read from a file has no static kind: use Run.untyped
   Run.job(Codespec.fromSpec({ image: "x" })),
 
+  // Names, quantities and cron expressions that cannot be right, whatever else is written.
+  // @ts-expect-error Tyger's names are lower case
+  Codespec.job({ name: "Hello", image: "x" }),
+  // @ts-expect-error and have no spaces or underscores ('-' between words)
+  Codespec.worker({ name: "my worker", image: "x" }),
+  // @ts-expect-error a run's name too
+  Run.job(hello, { name: "Greet_Paul" }),
+  // @ts-expect-error and a distributed run's
+  Run.distributed({ name: "DAPHNE", job: hello, worker: grpcWorker }),
+  // @ts-expect-error "1Gb" is not a Kubernetes quantity (1G or 1Gi)
+  Codespec.job({ image: "x", resources: { requests: { memory: "1Gb" } } }),
+  // @ts-expect-error nor is "2 cores" (2, or 2000m)
+  Codespec.job({ image: "x", resources: { limits: { cpu: "2 cores" } } }),
+  // @ts-expect-error a cron expression has five fields
+  Run.job(hello, { schedule: { cron: "* * * *" } }),
+  // @ts-expect-error and a shorthand takes no time of day
+  Run.job(hello, { schedule: { cron: "@daily 3am" } }),
+
   // Required fields.
   // @ts-expect-error the image is required
   Codespec.job({ name: "no-image" }),
@@ -129,6 +157,7 @@ describe("DSL types", () => {
 
   test("well-typed runs are built", () => {
     assert.ok(Run.isRun(helloRun))
+    assert.deepEqual(wellNamed.map((v) => v.name), ["hello-2", "a-b", "worker-a-b", "a-b", undefined])
     assert.deepEqual(helloRun.job.buffers, { input: "lopoahtz7chepdpmgvunuvtqke", output: "_" })
     assert.deepEqual(helloDefaults.job.buffers, {})
     assert.deepEqual(bare.job.buffers, {})

@@ -139,6 +139,7 @@ describe("golden plans of the library", () => {
 })
 
 describe("a broken workflow reports every problem at once", () => {
+  // @ts-expect-error the name fails to compile too; compile must still report it with the rest, for plain JavaScript
   const broken = Codespec.job({ name: "Broken", image: "", buffers: { inputs: ["IN"] } })
   const distributed = Run.distributed({ job: hello, worker: grpcWorker, env: { W: Derived.addresses(grpcWorker.endpoints.grpc) } })
   // A derived env value on a run without workers cannot be written with the typed builders; a copy without the worker
@@ -233,10 +234,12 @@ describe("a broken workflow reports every problem at once", () => {
   test("more problems of the same kind", async () => {
     const error = await compileError(Workflow.make({
       runs: [
+        // @ts-expect-error fails to compile too; compile must still report it, for plain JavaScript
         Run.job(hello, { name: "four-fields", schedule: { cron: "* * * *" } }),
         Run.job(hello, { name: "bad-ttl", bufferAccessTtl: "soon" }),
         Run.job(hello, { name: "bad-buffer-ttl", bufferTtl: "a week" }),
         Run.job(hello, { name: "zero", timeoutSeconds: 0, replicas: 0, schedule: { cron: "@daily", startingDeadlineSeconds: -1 } }),
+        // @ts-expect-error fails to compile too; compile must still report it, for plain JavaScript
         Run.job(hello, { name: "Bad_Name" }),
         Run.job(hello, { name: "bad-id", buffers: { input: "no spaces allowed" } }),
         Run.untyped(hello, { name: "case", buffers: { INPUT: "abc", Output: "def", extra: "ghi" } })

@@ -150,6 +150,7 @@ describe("stack programs (Pulumi mocks, configuration read once at the root)", (
 
   test("a workflow Kubernetes cannot run is refused at the stack's edge, every problem listed", async () => {
     const hello = Codespec.job({ name: "pipe", image: "busybox", buffers: { inputs: ["input"] } })
+    // @ts-expect-error "Bad_Name" fails to compile too; the stack must still refuse it, for plain JavaScript
     const broken = Workflow.make({ runs: [Run.job(hello, { name: "ephemeral", buffers: { input: "_" } }), Run.job(hello, { name: "Bad_Name" })] })
     await assert.rejects(compile(broken), (error: unknown) => {
       assert.ok(pulumi.RunError.isInstance(error))
