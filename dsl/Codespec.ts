@@ -77,11 +77,13 @@ export interface WorkerOptions<E extends string, N extends string = string> exte
 }
 
 /** A reference to one endpoint of a worker codespec, usable in derived env values. */
-export interface EndpointRef<E extends string = string> {
+export interface EndpointRef<E extends string = string, W extends string = string> {
   readonly _tag: "EndpointRef"
   readonly codespec: string | undefined
   readonly endpoint: E
   readonly port: number
+  /** Phantom: the worker's name, so that an endpoint of another named worker is refused where this one is expected. */
+  readonly "~worker"?: W
 }
 
 interface Base {
@@ -97,9 +99,9 @@ export interface Job<I extends string = string, O extends string = string> exten
   readonly outputs: ReadonlyArray<O>
 }
 
-export interface Worker<E extends string = string> extends Base {
+export interface Worker<E extends string = string, W extends string = string> extends Base {
   readonly kind: "worker"
-  readonly endpoints: { readonly [K in E]: EndpointRef<K> }
+  readonly endpoints: { readonly [K in E]: EndpointRef<K, W> }
 }
 
 /** A codespec whose kind is only known from its content (a YAML file, a stored spec). */
@@ -130,10 +132,10 @@ export const job = <const I extends string = never, const O extends string = nev
 })
 
 /** A worker codespec; `worker.endpoints.<name>` are typed references for derived env values. */
-export const worker = <const E extends string = never, const N extends string = string>(options: WorkerOptions<E, N>): Worker<E> => {
-  const endpoints = {} as { [K in E]: EndpointRef<K> }
+export const worker = <const E extends string = never, const N extends string = string>(options: WorkerOptions<E, N>): Worker<E, N> => {
+  const endpoints = {} as { [K in E]: EndpointRef<K, N> }
   for (const [endpoint, port] of Object.entries(options.endpoints ?? {}) as Array<[E, number]>) {
-    endpoints[endpoint] = { _tag: "EndpointRef", codespec: options.name, endpoint, port } as EndpointRef<typeof endpoint>
+    endpoints[endpoint] = { _tag: "EndpointRef", codespec: options.name, endpoint, port } as EndpointRef<typeof endpoint, N>
   }
   return { [TypeId]: TypeId, kind: "worker", name: options.name, spec: toSpec("worker", options), endpoints }
 }

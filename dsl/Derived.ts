@@ -4,12 +4,14 @@ import type * as Codespec from "./Codespec.ts"
  * Env values computed from a distributed run's topology once the provider knows the workers' addresses: Tyger's JSON
  * arrays, or joined with a separator for programs such as DAPHNE (`DISTRIBUTED_WORKERS=host:port,host:port`).
  */
-export interface Derived<E extends string = string> {
+export interface Derived<E extends string = string, W extends string = string> {
   readonly _tag: "Derived"
   readonly source:
     | { readonly kind: "workerNodes" }
     | { readonly kind: "endpointAddresses"; readonly endpoint: E; readonly codespec: string | undefined }
   readonly format: { readonly kind: "json" } | { readonly kind: "join"; readonly separator: string }
+  /** Phantom: the worker whose endpoint this is (see Codespec.EndpointRef). */
+  readonly "~worker"?: W
 }
 
 export interface FormatOptions {
@@ -21,14 +23,17 @@ const format = (options: FormatOptions | undefined): Derived["format"] =>
   options?.separator === undefined ? { kind: "json" } : { kind: "join", separator: options.separator }
 
 /** Every worker's `host:port` for one endpoint, in worker order. */
-export const addresses = <E extends string>(ref: Codespec.EndpointRef<E>, options?: FormatOptions): Derived<E> => ({
+export const addresses = <E extends string, W extends string>(
+  ref: Codespec.EndpointRef<E, W>,
+  options?: FormatOptions
+): Derived<E, W> => ({
   _tag: "Derived",
   source: { kind: "endpointAddresses", endpoint: ref.endpoint, codespec: ref.codespec },
   format: format(options)
 })
 
 /** Every worker's host name, in worker order. */
-export const workerNodes = (options?: FormatOptions): Derived<never> => ({
+export const workerNodes = (options?: FormatOptions): Derived<never, never> => ({
   _tag: "Derived",
   source: { kind: "workerNodes" },
   format: format(options)

@@ -170,36 +170,48 @@ export const job = <I extends string, O extends string, const N extends string =
   options: JobRunOptions<I | O, N> = {}
 ): Run<O> => make(options, makeJobTarget(codespec, options), undefined)
 
-export interface DistributedJob<I extends string, O extends string, E extends string> extends JobTargetOptions<I | O> {
+export interface DistributedJob<I extends string, O extends string, E extends string, W extends string = string>
+  extends JobTargetOptions<I | O>
+{
   readonly codespec: Codespec.Job<I, O>
   /** Values derived from the workers, e.g. `Derived.addresses(worker.endpoints.grpc, { separator: "," })`. */
-  readonly env?: { readonly [name: string]: Derived.Derived<E> }
+  readonly env?: { readonly [name: string]: Derived.Derived<E, NoInfer<W>> }
 }
 
-export interface DistributedWorker<E extends string> {
-  readonly codespec: Codespec.Worker<E>
+export interface DistributedWorker<E extends string, W extends string = string> {
+  readonly codespec: Codespec.Worker<E, W>
   readonly nodePool?: string
   /** @default 1 */
   readonly replicas?: number
 }
 
-export interface DistributedOptions<I extends string, O extends string, E extends string, N extends string = string>
-  extends TypedRunOptions<N>
-{
-  readonly job: Codespec.Job<I, O> | DistributedJob<I, O, E>
-  readonly worker: Codespec.Worker<E> | DistributedWorker<E>
+export interface DistributedOptions<
+  I extends string,
+  O extends string,
+  E extends string,
+  N extends string = string,
+  W extends string = string
+> extends TypedRunOptions<N> {
+  readonly job: Codespec.Job<I, O> | DistributedJob<I, O, E, W>
+  readonly worker: Codespec.Worker<E, W> | DistributedWorker<E, W>
   /** Number of workers (same as `worker.replicas`). @default 1 */
   readonly replicas?: number
   /** Shorthand for `job.env`. */
-  readonly env?: { readonly [name: string]: Derived.Derived<E> }
+  readonly env?: { readonly [name: string]: Derived.Derived<E, NoInfer<W>> }
 }
 
 /** A job plus workers; the job starts when every worker endpoint accepts connections. */
-export const distributed = <I extends string, O extends string, E extends string, const N extends string = string>(
-  options: DistributedOptions<I, O, E, N>
+export const distributed = <
+  I extends string,
+  O extends string,
+  E extends string,
+  const N extends string = string,
+  W extends string = string
+>(
+  options: DistributedOptions<I, O, E, N, W>
 ): Run<O> => {
-  const jobOptions: DistributedJob<I, O, E> = Codespec.isCodespec(options.job) ? { codespec: options.job } : options.job
-  const workerOptions: DistributedWorker<E> = Codespec.isCodespec(options.worker)
+  const jobOptions: DistributedJob<I, O, E, W> = Codespec.isCodespec(options.job) ? { codespec: options.job } : options.job
+  const workerOptions: DistributedWorker<E, W> = Codespec.isCodespec(options.worker)
     ? { codespec: options.worker }
     : options.worker
   const env = { ...(jobOptions.env ?? {}), ...(options.env ?? {}) }

@@ -19,6 +19,7 @@ const onlyInputs = Codespec.job({ name: "only-inputs", image: "busybox", buffers
 const grpcWorker = Codespec.worker({ name: "grpc-worker", image: "w", endpoints: { grpc: 50051, metrics: 9090 } })
 const otherWorker = Codespec.worker({ name: "other-worker", image: "w", endpoints: { other: 1234 } })
 const plainWorker = Codespec.worker({ name: "plain-worker", image: "w" })
+const twinWorker = Codespec.worker({ name: "twin-worker", image: "w", endpoints: { grpc: 50052 } })
 
 // ---------------------------------------------------------------------------------------------------------------
 // Positive cases: these must compile.
@@ -60,6 +61,9 @@ const wellNamed = [
   Run.job(hello, { name: someName, schedule: { cron: "30 2 * * *", timeZone: "Europe/Berlin" } }),
   Run.job(hello, { schedule: { cron: "@hourly" } })
 ]
+
+// The twin's own endpoint is fine with the twin as the worker.
+const twinRun = Run.distributed({ job: hello, worker: twinWorker, env: { X: Derived.addresses(twinWorker.endpoints.grpc) } })
 
 // Literal types are kept: the parameters and endpoints are known to the compiler.
 const inputs: ReadonlyArray<"input"> = hello.inputs
@@ -104,6 +108,11 @@ const misuses = (): ReadonlyArray<unknown> => [
   Run.distributed({ job: { codespec: hello, env: { X: Derived.addresses(otherWorker.endpoints.other) } }, worker: grpcWorker }),
   // @ts-expect-error and with a worker that has no endpoints at all
   Run.distributed({ job: hello, worker: plainWorker, env: { X: Derived.addresses(otherWorker.endpoints.other) } }),
+  // Another named worker's endpoint of the same name: the endpoint is the twin's, not the run's worker's.
+  // @ts-expect-error Derived<"grpc", "twin-worker"> is not a Derived<"grpc", "grpc-worker">
+  Run.distributed({ job: hello, worker: grpcWorker, env: { X: Derived.addresses(twinWorker.endpoints.grpc) } }),
+  // @ts-expect-error same in the job's own env
+  Run.distributed({ job: { codespec: hello, env: { X: Derived.addresses(twinWorker.endpoints.grpc) } }, worker: grpcWorker }),
   // @ts-expect-error derived env values need a distributed run
   Run.job(hello, { env: { X: Derived.workerNodes() } }),
 
@@ -157,6 +166,7 @@ describe("DSL types", () => {
 
   test("well-typed runs are built", () => {
     assert.ok(Run.isRun(helloRun))
+    assert.ok(Run.isRun(twinRun))
     assert.deepEqual(wellNamed.map((v) => v.name), ["hello-2", "a-b", "worker-a-b", "a-b", undefined])
     assert.deepEqual(helloRun.job.buffers, { input: "lopoahtz7chepdpmgvunuvtqke", output: "_" })
     assert.deepEqual(helloDefaults.job.buffers, {})

@@ -301,8 +301,10 @@ describe("a broken workflow reports every problem at once", () => {
   })
 
   test("derived env: an endpoint of another worker codespec with the same endpoint name", async () => {
-    // The types only know endpoint names, so a Derived<"grpc"> of a look-alike worker type-checks; compile refuses it.
+    // The types refuse an endpoint of another named worker too (test/dsl/types.test.ts); compile must all the same, for
+    // plain JavaScript and for workers without names, which the types cannot tell apart.
     const lookAlike = Codespec.worker({ name: "look-alike", image: "w", endpoints: { grpc: 1 } })
+    // @ts-expect-error Derived<"grpc", "look-alike"> is not a Derived<"grpc", "grpc-worker">
     const run = Run.distributed({ name: "mixed", job: hello, worker: grpcWorker, env: { W: Derived.addresses(lookAlike.endpoints.grpc), "1BAD": Derived.workerNodes() } })
     const error = await compileError(Workflow.make({ runs: [run] }))
     assert.deepEqual(error.problems, [
@@ -705,7 +707,7 @@ describe("workflow modules", () => {
 describe("derived env names", () => {
   const worker = Codespec.worker({ name: "w", image: "busybox", endpoints: { web: 8080 } })
   const job = Codespec.job({ name: "j", image: "busybox", buffers: { inputs: ["input"] }, env: { PEERS: "static" } })
-  const compileEnv = (env: Record<string, Derived.Derived<"web">>) =>
+  const compileEnv = (env: Record<string, Derived.Derived<"web", "w">>) =>
     Effect.runSync(Effect.flip(Compile.compile(Workflow.make({ runs: { r: Run.distributed({ job, worker, env }) } }))))
 
   test("refuses a name the codespec's env already sets", () => {
