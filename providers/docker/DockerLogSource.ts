@@ -25,7 +25,10 @@ const sourcesOf = (containers: ReadonlyArray<ContainerSummary>): ReadonlyArray<S
     prefix: containers.length > 1 ? `[${c.Labels?.[Naming.CONTAINER_NAME_LABEL] ?? "main"}]` : ""
   }))
 
-const linesOf = (source: Source, options: { readonly follow: boolean; readonly since: bigint | undefined }) =>
+const linesOf = (
+  source: Source,
+  options: { readonly follow: boolean; readonly since: bigint | undefined; readonly complete?: boolean }
+) =>
   Effect.gen(function*() {
     const docker = yield* DockerClient
     return docker.containerLogs(source.id, {
@@ -33,6 +36,8 @@ const linesOf = (source: Source, options: { readonly follow: boolean; readonly s
       timestamps: true,
       ...(options.since === undefined ? {} : { since: sinceParam(options.since) })
     }).pipe(
+      // Before a follow, a line the container is still writing is left to the follow, which brings it whole.
+      Stream.filter((line) => options.complete !== true || line.partial !== true),
       Stream.map((line): LogLine => ({ timestamp: epochNanos(line.timestamp ?? ""), prefix: source.prefix, text: line.line })),
       Stream.filter((line) => options.since === undefined || BigInt(line.timestamp) > options.since),
       // A container removed meanwhile (the run was finalised by another process) simply has no more lines.
@@ -47,10 +52,10 @@ const byTime = (a: LogLine, b: LogLine): number => {
   return x < y ? -1 : x > y ? 1 : 0
 }
 
-/** Everything each source has logged so far. */
-const snapshot = (sources: ReadonlyArray<Source>, since: bigint | undefined) =>
+/** Everything each source has logged so far (complete lines only, when a follow takes over after it). */
+const snapshot = (sources: ReadonlyArray<Source>, since: bigint | undefined, complete: boolean) =>
   Effect.forEach(sources, (source) =>
-    Effect.flatMap(linesOf(source, { follow: false, since }), (lines) => Stream.runCollect(lines)), { concurrency: 4 })
+    Effect.flatMap(linesOf(source, { follow: false, since, complete }), (lines) => Stream.runCollect(lines)), { concurrency: 4 })
 
 const tailOf = (lines: ReadonlyArray<LogLine>, tail: number | undefined): ReadonlyArray<LogLine> =>
   tail === undefined || tail < 0 ? lines : tail === 0 ? [] : lines.slice(-tail)
@@ -59,7 +64,7 @@ export const logs = (instance: string, runId: number, options: LogOptions): Stre
   Stream.unwrap(Effect.gen(function*() {
     const sources = sourcesOf(yield* listContainers(instance, runId))
     const since = options.since === undefined ? undefined : BigInt(options.since) * 1_000_000n
-    const perSource = (yield* snapshot(sources, since)).map((lines) => Array.from(lines))
+    const perSource = (yield* snapshot(sources, since, options.follow === true)).map((lines) => Array.from(lines))
     // Merged and ordered; a stable sort keeps each container's own order on ties.
     const lines = perSource.flat().sort(byTime)
     const past = Stream.fromIterable(tailOf(lines, options.tail))

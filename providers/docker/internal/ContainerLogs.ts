@@ -59,6 +59,8 @@ export const read = (
   return Stream.suspend(() => {
     let last: string | undefined
     const followed = readLogs(http, path, { ...query, follow: flag(true), timestamps: flag(true) }, true).pipe(
+      // A line cut short by the follow's end is read whole by the catch-up below.
+      Stream.filter((line) => line.partial !== true),
       Stream.map((line) => {
         last = line.timestamp
         return line
@@ -80,7 +82,7 @@ export const read = (
         )
     )
     return Stream.concat(followed, rest).pipe(
-      Stream.map((line) => (timestamps ? line : { stream: line.stream, line: line.line }))
+      Stream.map((line) => (timestamps ? line : { stream: line.stream, line: line.line, ...(line.partial ? { partial: line.partial } : {}) }))
     )
   })
 }

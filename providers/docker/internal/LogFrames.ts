@@ -15,6 +15,11 @@ export interface LogLine {
   /** RFC 3339 with nanoseconds, always 9 fraction digits (`2024-01-02T03:04:05.123456789Z`) as Docker writes it,
    * so UTC timestamps sort as strings. Absent when the logs were read without timestamps. */
   readonly timestamp?: string
+  /**
+   * The stream ended before the line's newline: the program's last words without one, or, while the container runs,
+   * a line it is still writing (whose rest a later read brings with the whole line).
+   */
+  readonly partial?: true
 }
 
 export interface Demuxed {
@@ -57,12 +62,17 @@ export const makeDemuxer = (options: { readonly timestamps: boolean }): Demuxer 
   const pending: Record<LogStream, Pending | undefined> = { stdout: undefined, stderr: undefined }
   let buffer = new Uint8Array(0)
 
-  const finish = (stream: LogStream, out: Array<LogLine>): void => {
+  const finish = (stream: LogStream, out: Array<LogLine>, partial = false): void => {
     const entry = pending[stream]
     if (entry === undefined) return
     pending[stream] = undefined
     const line = decoder.decode(concat(entry.parts))
-    out.push(entry.timestamp === undefined ? { stream, line } : { stream, line, timestamp: entry.timestamp })
+    out.push({
+      stream,
+      line,
+      ...(entry.timestamp === undefined ? {} : { timestamp: entry.timestamp }),
+      ...(partial ? { partial: true as const } : {})
+    })
   }
 
   const message = (stream: LogStream, payload: Uint8Array, out: Array<LogLine>): void => {
@@ -120,8 +130,8 @@ export const makeDemuxer = (options: { readonly timestamps: boolean }): Demuxer 
 
   const end = (): Demuxed => {
     const lines: Array<LogLine> = []
-    finish("stdout", lines)
-    finish("stderr", lines)
+    finish("stdout", lines, true)
+    finish("stderr", lines, true)
     return buffer.length === 0 ? { lines } : { lines, error: `the log stream ended inside a frame (${buffer.length} bytes left)` }
   }
 
