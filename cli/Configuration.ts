@@ -6,6 +6,7 @@ import * as DataDir from "../engine/store/DataDir.ts"
 import { CliError } from "./CliError.ts"
 import * as Logging from "./Logging.ts"
 import * as Pflag from "./Pflag.ts"
+import { isTerminal } from "./output/Progress.ts"
 
 /**
  * What a command's runtime is configured from, read once: the persistent flags, then the environment. A value that
@@ -33,7 +34,6 @@ export interface Config {
   readonly colors: boolean
 }
 
-const isTerminal = (stream: Writable): boolean => (stream as { readonly isTTY?: boolean }).isTTY === true
 
 export const readConfig = (environment: Environment, globals: GlobalOptions): Pflag.Parsed<Config> => {
   const logLevel = Pflag.enumValue(Pflag.flagLabel("log-level"), globals.logLevel ?? "info", Logging.LEVELS)

@@ -13,6 +13,7 @@ import { Store } from "../engine/store/Store.ts"
 import { CliIo } from "./CliIo.ts"
 import { type BufferStorage, type Config, type Environment, missingDataDir } from "./Configuration.ts"
 import * as Logging from "./Logging.ts"
+import { isTerminal } from "./output/Progress.ts"
 
 /**
  * The services a command's program runs with, as layers built from its configuration. Each family of commands gets
@@ -48,7 +49,7 @@ export const layer = (config: Config, environment: Environment, store: Layer.Lay
       out: write(environment.stdout),
       err: write(environment.stderr),
       colors: config.colors,
-      errTerminal: (environment.stderr as { readonly isTTY?: boolean }).isTTY === true
+      errTerminal: isTerminal(environment.stderr)
     })),
     Logging.layer({
       level: config.logLevel,

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import type { Readable, Writable } from "node:stream"
 import { CliError } from "../CliError.ts"
+import { isTerminal } from "../output/Progress.ts"
 
 /** The terminal a confirmation is asked on. */
 export interface Terminal {
@@ -8,7 +9,6 @@ export interface Terminal {
   readonly stderr: Writable
 }
 
-const isTerminal = (stream: Readable): boolean => (stream as { readonly isTTY?: boolean }).isTTY === true
 
 /** One line of `stdin` (without its end of line); what was read before the end of the input if no newline came. */
 const readLine = (stdin: Readable): Effect.Effect<string> =>

@@ -30,7 +30,8 @@ const ERASE = "\r\u001b[2K"
 
 const noMeter: Meter = { update: () => undefined, finish: () => undefined }
 
-export const isTerminal = (stream: Writable): boolean => (stream as { readonly isTTY?: boolean }).isTTY === true
+/** Whether a standard stream is a terminal. */
+export const isTerminal = (stream: object): boolean => (stream as { readonly isTTY?: boolean }).isTTY === true
 
 export const make = (
   stream: Writable,

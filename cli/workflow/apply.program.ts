@@ -24,12 +24,14 @@ const reasonOf = (run: RunRecord) => (run.statusReason === undefined || run.stat
 const waitFor = Effect.fnUntraced(function*(created: ReadonlyArray<{ readonly name: string; readonly record: RunRecord }>) {
   const runs = yield* Runs
   const io = yield* CliIo
-  const seen = new Map(created.map(({ record }) => [record.id, `${record.status}${reasonOf(record)}`]))
+  // Each run as last seen: a change is a status (or reason) that differs from it.
   const current = new Map(created.map(({ name, record }) => [name, record]))
+  const said = (run: RunRecord) => `${run.status}${reasonOf(run)}`
+  const allFinal = () => [...current.values()].every((run) => run.final)
   // On a terminal, one table redrawn in place (cursor up over the last one, clear below); elsewhere a line a change.
   let drawn = 0
   const redraw = Effect.suspend(() => {
-    const text = table([["RUN", "ID", "STATUS"], ...[...current].map(([name, r]) => [name, String(r.id), `${r.status}${reasonOf(r)}`])])
+    const text = table([["RUN", "ID", "STATUS"], ...[...current].map(([name, run]) => [name, String(run.id), said(run)])])
     const up = drawn === 0 ? "" : `\x1b[${drawn}A\x1b[J`
     drawn = text.split("\n").length - 1
     return io.err(up + text)
@@ -40,16 +42,14 @@ const waitFor = Effect.fnUntraced(function*(created: ReadonlyArray<{ readonly na
       let changed = false
       for (const { name, record } of created) {
         const now = yield* runs.get(record.id)
-        current.set(name, now)
-        const said = `${now.status}${reasonOf(now)}`
-        if (seen.get(now.id) !== said) {
-          seen.set(now.id, said)
+        if (said(now) !== said(current.get(name)!)) {
           changed = true
-          if (!io.errTerminal) yield* io.err(`${name}: run ${now.id} ${said}\n`)
+          if (!io.errTerminal) yield* io.err(`${name}: run ${now.id} ${said(now)}\n`)
         }
+        current.set(name, now)
       }
       if (changed && io.errTerminal) yield* redraw
-      if ([...current.values()].every((r) => r.final)) return false
+      if (allFinal()) return false
       yield* Effect.sleep(POLL)
     }
   })
@@ -64,7 +64,7 @@ const waitFor = Effect.fnUntraced(function*(created: ReadonlyArray<{ readonly na
     }
     // Their monitors (in this process) stop the containers and finalise: nothing of them may outlive this command.
     yield* Effect.gen(function*() {
-      while (![...current.values()].every((r) => r.final)) {
+      while (!allFinal()) {
         yield* Effect.sleep(POLL)
         for (const { name, record } of created) current.set(name, yield* runs.get(record.id))
       }
