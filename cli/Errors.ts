@@ -2,7 +2,7 @@ import { Cause, Option } from "effect"
 import type { Writable } from "node:stream"
 import { BuffersError } from "../engine/buffers/Buffers.ts"
 import { TygerFileError } from "../engine/files/YamlFiles.ts"
-import { PlanCompileError } from "../engine/plan/PlanCompileError.ts"
+import { PlanCompileError, render as renderProblem } from "../engine/plan/PlanCompileError.ts"
 import { ProviderError } from "../engine/runs/Provider.ts"
 import { RunLogArchiveError } from "../engine/runs/RunLogArchive.ts"
 import { RunsError } from "../engine/runs/Runs.ts"
@@ -45,7 +45,7 @@ export const errorLines = (error: unknown): ReadonlyArray<string> => {
   // Already reported as Tyger's `FTL` log line.
   if (error instanceof LoggedFatal) return []
   if (error instanceof BuffersError) return [serverText(error)]
-  if (error instanceof PlanCompileError) return error.problems.map(located)
+  if (error instanceof PlanCompileError) return error.problems.map(renderProblem)
   if (error instanceof TygerFileError) {
     const verb = error.reason === "Unreadable" ? "read" : "parse"
     return error.problems.map((p) => `failed to ${verb} file ${error.file}: ${located(p)}`)

@@ -1,4 +1,5 @@
 import * as CodespecDocument from "../model/CodespecDocument.ts"
+import * as CallSite from "./internal/CallSite.ts"
 
 /**
  * Typed codespec builders. A builder only records what was written; `compile` validates it with Tyger's rules, so a
@@ -91,6 +92,8 @@ interface Base {
   readonly name: string | undefined
   /** What was written, in Tyger's JSON shape (not yet validated). */
   readonly spec: CodespecDocument.Encoded
+  /** `file:line:column` of the builder call, for problems found by `compile`. */
+  readonly location?: string | undefined
 }
 
 export interface Job<I extends string = string, O extends string = string> extends Base {
@@ -128,8 +131,25 @@ export const job = <const I extends string = never, const O extends string = nev
   name: options.name,
   spec: toSpec("job", options),
   inputs: options.buffers?.inputs ?? [],
-  outputs: options.buffers?.outputs ?? []
+  outputs: options.buffers?.outputs ?? [],
+  location: CallSite.capture()
 })
+
+// Property reads that are not endpoint names: the Promise protocol, JSON, and runtimes' inspection hooks.
+const NOT_ENDPOINTS = new Set(["then", "toJSON", "asymmetricMatch", "$$typeof", "nodeType", "inspect"])
+
+/**
+ * The endpoints object: a name the worker does not declare still gives a reference (to no port), so that
+ * `Derived.addresses(worker.endpoints.missing)` in plain JavaScript or behind a cast reaches `compile`, which reports
+ * it with the endpoints there are, instead of crashing the module's loading.
+ */
+const endpointsOf = <E extends string, N extends string>(name: N | undefined, declared: { [K in E]: EndpointRef<K, N> }) =>
+  new Proxy(declared, {
+    get: (target, key, receiver) =>
+      typeof key !== "string" || key in target || NOT_ENDPOINTS.has(key)
+        ? Reflect.get(target, key, receiver)
+        : { _tag: "EndpointRef", codespec: name, endpoint: key, port: 0 }
+  })
 
 /** A worker codespec; `worker.endpoints.<name>` are typed references for derived env values. */
 export const worker = <const E extends string = never, const N extends string = string>(options: WorkerOptions<E, N>): Worker<E, N> => {
@@ -137,7 +157,14 @@ export const worker = <const E extends string = never, const N extends string = 
   for (const [endpoint, port] of Object.entries(options.endpoints ?? {}) as Array<[E, number]>) {
     endpoints[endpoint] = { _tag: "EndpointRef", codespec: options.name, endpoint, port } as EndpointRef<typeof endpoint, N>
   }
-  return { [TypeId]: TypeId, kind: "worker", name: options.name, spec: toSpec("worker", options), endpoints }
+  return {
+    [TypeId]: TypeId,
+    kind: "worker",
+    name: options.name,
+    spec: toSpec("worker", options),
+    endpoints: endpointsOf(options.name, endpoints),
+    location: CallSite.capture()
+  }
 }
 
 /** Wraps a spec read from a file or the store; its kind and validity are settled by `compile`. */
@@ -149,6 +176,10 @@ export const fromSpec = (spec: CodespecDocument.Encoded): Untyped => ({
 })
 
 /** A copy with fields replaced, e.g. another image tag for the same library codespec. */
-export const with_ = <C extends Any>(codespec: C, patch: Partial<CommonOptions>): C =>
-  ({ ...codespec, name: patch.name ?? codespec.name, spec: { ...codespec.spec, ...structuredCloneReadonly(patch) } })
+export const with_ = <C extends Any>(codespec: C, patch: Partial<CommonOptions>): C => ({
+  ...codespec,
+  name: patch.name ?? codespec.name,
+  spec: { ...codespec.spec, ...structuredCloneReadonly(patch) },
+  location: CallSite.capture()
+})
 export { with_ as with }

@@ -22,13 +22,16 @@ export interface FormatOptions {
 const format = (options: FormatOptions | undefined): Derived["format"] =>
   options?.separator === undefined ? { kind: "json" } : { kind: "join", separator: options.separator }
 
-/** Every worker's `host:port` for one endpoint, in worker order. */
+/**
+ * Every worker's `host:port` for one endpoint, in worker order. A missing reference (plain JavaScript) is kept as an
+ * empty endpoint name for `compile` to report, rather than thrown while the workflow module loads.
+ */
 export const addresses = <E extends string, W extends string>(
   ref: Codespec.EndpointRef<E, W>,
   options?: FormatOptions
 ): Derived<E, W> => ({
   _tag: "Derived",
-  source: { kind: "endpointAddresses", endpoint: ref.endpoint, codespec: ref.codespec },
+  source: { kind: "endpointAddresses", endpoint: (ref?.endpoint ?? "") as E, codespec: ref?.codespec },
   format: format(options)
 })
 

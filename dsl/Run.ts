@@ -1,5 +1,7 @@
 import * as Codespec from "./Codespec.ts"
 import type * as Derived from "./Derived.ts"
+import * as CallSite from "./internal/CallSite.ts"
+import * as Options from "./internal/Options.ts"
 
 /**
  * Typed runs. `Run.job(codespec, {...})` accepts only the codespec's own buffer parameters; `Run.distributed` adds
@@ -124,6 +126,10 @@ export interface Run<O extends string = string> {
   readonly cluster: string | undefined
   readonly bufferAccessTtl: string | undefined
   readonly schedule: Schedule | undefined
+  /** `file:line:column` of the builder call, for problems found by `compile`. */
+  readonly location: string | undefined
+  /** Options the builder did not know (plain JavaScript, a cast): `compile` reports each, none is dropped. */
+  readonly unknownOptions: ReadonlyArray<Options.Unknown>
   /** Phantom: the job's output parameters, for `Run.output`. */
   readonly "~outputs"?: O
 }
@@ -148,10 +154,19 @@ const makeJobTarget = (
   env: { ...env }
 })
 
+const RUN_OPTIONS = ["name", "timeoutSeconds", "tags", "cluster", "bufferAccessTtl", "schedule"]
+const JOB_TARGET_OPTIONS = ["buffers", "bufferTags", "bufferTtl", "nodePool", "replicas"]
+const WORKER_OPTIONS = ["codespec", "nodePool", "replicas"]
+const SCHEDULE_OPTIONS = ["cron", "timeZone", "concurrencyPolicy", "startingDeadlineSeconds", "suspend"]
+
+const scheduleUnknown = (options: RunOptions): ReadonlyArray<Options.Unknown> =>
+  Options.unknown("schedule", options.schedule, SCHEDULE_OPTIONS)
+
 const make = <O extends string>(
   options: RunOptions,
   job: JobTarget,
-  worker: WorkerTarget | undefined
+  worker: WorkerTarget | undefined,
+  unknownOptions: ReadonlyArray<Options.Unknown>
 ): Run<O> => ({
   [TypeId]: TypeId,
   name: options.name,
@@ -161,14 +176,18 @@ const make = <O extends string>(
   tags: clone(options.tags),
   cluster: options.cluster,
   bufferAccessTtl: options.bufferAccessTtl,
-  schedule: clone(options.schedule)
+  schedule: clone(options.schedule),
+  location: CallSite.capture(),
+  unknownOptions: [...unknownOptions, ...scheduleUnknown(options)]
 })
 
 /** A run of one job codespec. */
 export const job = <I extends string, O extends string, const N extends string = string>(
   codespec: Codespec.Job<I, O>,
   options: JobRunOptions<I | O, N> = {}
-): Run<O> => make(options, makeJobTarget(codespec, options), undefined)
+): Run<O> =>
+  make(options, makeJobTarget(codespec, options), undefined,
+    Options.unknown("", options, [...RUN_OPTIONS, ...JOB_TARGET_OPTIONS]))
 
 export interface DistributedJob<I extends string, O extends string, E extends string, W extends string = string>
   extends JobTargetOptions<I | O>
@@ -215,11 +234,16 @@ export const distributed = <
     ? { codespec: options.worker }
     : options.worker
   const env = { ...(jobOptions.env ?? {}), ...(options.env ?? {}) }
+  const unknownOptions = [
+    ...Options.unknown("", options, [...RUN_OPTIONS, "job", "worker", "replicas", "env"]),
+    ...(Codespec.isCodespec(options.job) ? [] : Options.unknown("job", options.job, ["codespec", ...JOB_TARGET_OPTIONS, "env"])),
+    ...(Codespec.isCodespec(options.worker) ? [] : Options.unknown("worker", options.worker, WORKER_OPTIONS))
+  ]
   return make(options, makeJobTarget(jobOptions.codespec, jobOptions, env), {
     codespec: workerOptions.codespec,
     nodePool: workerOptions.nodePool,
     replicas: options.replicas ?? workerOptions.replicas
-  })
+  }, unknownOptions)
 }
 
 /** Feeds another run's output buffer into a buffer parameter. */
@@ -241,10 +265,66 @@ export const untyped = (codespec: CodespecSource, options: UntypedOptions = {}):
   make(options, makeJobTarget(codespec, options),
     options.worker === undefined
       ? undefined
-      : { codespec: options.worker.codespec, nodePool: options.worker.nodePool, replicas: options.worker.replicas })
+      : { codespec: options.worker.codespec, nodePool: options.worker.nodePool, replicas: options.worker.replicas },
+    [
+      ...Options.unknown("", options, [...RUN_OPTIONS, ...JOB_TARGET_OPTIONS, "worker"]),
+      ...Options.unknown("worker", options.worker, WORKER_OPTIONS)
+    ])
 
 /** Same run, other options (a copy). */
 export const withOptions = <O extends string>(run: Run<O>, options: RunOptions): Run<O> =>
-  ({ ...run, ...clone(options), name: options.name ?? run.name }) as Run<O>
+  ({
+    ...run,
+    ...clone(options),
+    name: options.name ?? run.name,
+    location: CallSite.capture(),
+    unknownOptions: [...run.unknownOptions, ...Options.unknown("", options, RUN_OPTIONS), ...scheduleUnknown(options)]
+  }) as Run<O>
 
 export const isReference = (u: CodespecSource): u is Reference => (u as Reference)._tag === "Reference"
+
+/** One run per item, from {@link each}: named `<name>-<key>`, at most `limit` running at once when applied. */
+export interface Each<O extends string = string> {
+  readonly _tag: "Each"
+  /** The runs' common name; defaults to the export's name. */
+  readonly name: string | undefined
+  readonly runs: ReadonlyArray<{ readonly key: string; readonly run: Run<O> }>
+  /** How many of these runs may run at once; the others wait, Pending, for one to end. @default no limit */
+  readonly limit: number | undefined
+  readonly location: string | undefined
+}
+
+export interface EachOptions<T, N extends string = string> {
+  /** The runs' common name, before `-<key>`. @default the export's name */
+  readonly name?: N & Codespec.NameInput<N>
+  /** Each item's part of its run's name (lower case, `-` between words). @default its index: 0, 1, 2… */
+  readonly key?: (item: T, index: number) => string
+  /** How many of the runs may run at once when applied. @default no limit */
+  readonly limit?: number
+}
+
+/**
+ * Fan-out: one run per item of a list (buffer ids, file names, parameters), each named deterministically so that a
+ * second apply of the same list changes nothing.
+ *
+ * @example
+ * export const sums = Run.each(inputs, (id) => Run.job(sum, { buffers: { numbers: id } }), { limit: 3 })
+ * // runs sums-0 … sums-9, three at a time
+ */
+export const each = <T, O extends string, const N extends string = string>(
+  items: Iterable<T>,
+  make: (item: T, index: number) => Run<O>,
+  options: EachOptions<T, N> = {}
+): Each<O> => ({
+  _tag: "Each",
+  name: options.name,
+  runs: Array.from(items, (item, index) => ({
+    key: options.key === undefined ? String(index) : options.key(item, index),
+    run: make(item, index)
+  })),
+  limit: options.limit,
+  location: CallSite.capture()
+})
+
+export const isEach = (u: unknown): u is Each =>
+  typeof u === "object" && u !== null && (u as { _tag?: unknown })._tag === "Each" && Array.isArray((u as Each).runs)

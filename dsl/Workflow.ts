@@ -8,21 +8,42 @@ import * as Run from "./Run.ts"
  */
 export const TypeId: unique symbol = Symbol.for("tyger-ts/dsl/Workflow")
 
+/** Runs of one {@link Run.each}: their common name, and how many may run at once. */
+export interface Group {
+  readonly name: string
+  readonly limit: number | undefined
+  /** Where the fan-out was written, for its problems. */
+  readonly location: string | undefined
+}
+
+export interface Entry {
+  readonly key: string
+  readonly run: Run.Any
+  readonly group?: Group
+}
+
 export interface Workflow {
   readonly [TypeId]: typeof TypeId
-  readonly runs: ReadonlyArray<{ readonly key: string; readonly run: Run.Any }>
+  readonly runs: ReadonlyArray<Entry>
   readonly codespecs: ReadonlyArray<{ readonly key: string; readonly codespec: Codespec.Any }>
 }
 
 export const isWorkflow = (u: unknown): u is Workflow => typeof u === "object" && u !== null && TypeId in u
 
+/** The fan-out's runs as workflow entries: `<name>-<key>` unless a run has a name of its own. */
+const entriesOf = (name: string, each: Run.Each): ReadonlyArray<Entry> => {
+  const group: Group = { name: each.name ?? name, limit: each.limit, location: each.location }
+  return each.runs.map(({ key, run }) => ({ key: run.name ?? `${group.name}-${kebab(key)}`, run, group }))
+}
+
 export const make = (options: {
-  readonly runs?: { readonly [key: string]: Run.Any } | ReadonlyArray<Run.Any>
+  readonly runs?: { readonly [key: string]: Run.Any | Run.Each } | ReadonlyArray<Run.Any>
   readonly codespecs?: ReadonlyArray<Codespec.Any>
 }): Workflow => {
-  const runs = Array.isArray(options.runs)
+  const runs: ReadonlyArray<Entry> = Array.isArray(options.runs)
     ? (options.runs as ReadonlyArray<Run.Any>).map((run, i) => ({ key: run.name ?? `run-${i}`, run }))
-    : Object.entries((options.runs ?? {}) as { [key: string]: Run.Any }).map(([key, run]) => ({ key, run }))
+    : Object.entries((options.runs ?? {}) as { [key: string]: Run.Any | Run.Each }).flatMap(([key, value]) =>
+      Run.isEach(value) ? entriesOf(key, value) : [{ key, run: value }])
   const codespecs = (options.codespecs ?? []).map((codespec, i) => ({ key: codespec.name ?? `codespec-${i}`, codespec }))
   return { [TypeId]: TypeId, runs, codespecs }
 }
@@ -41,7 +62,7 @@ const isPlainObject = (value: unknown): value is object => {
 }
 
 export const fromModule = (exports: { readonly [name: string]: unknown }): Workflow => {
-  const runs: Array<{ key: string; run: Run.Any }> = []
+  const runs: Array<Entry> = []
   const codespecs: Array<{ key: string; codespec: Codespec.Any }> = []
   const seenRuns = new Set<Run.Any>()
   const seenCodespecs = new Set<Codespec.Any>()
@@ -52,8 +73,19 @@ export const fromModule = (exports: { readonly [name: string]: unknown }): Workf
     } else if (Codespec.isCodespec(value)) {
       if (!seenCodespecs.has(value)) codespecs.push({ key: value.name ?? kebab(key), codespec: value })
       seenCodespecs.add(value)
+    } else if (Run.isEach(value)) {
+      for (const entry of entriesOf(kebab(key), value)) {
+        if (!seenRuns.has(entry.run)) runs.push(entry)
+        seenRuns.add(entry.run)
+      }
     } else if (isWorkflow(value)) {
-      for (const r of value.runs) visit(r.key, r.run, depth + 1)
+      for (const r of value.runs) {
+        if (r.group === undefined) visit(r.key, r.run, depth + 1)
+        else if (!seenRuns.has(r.run)) {
+          runs.push(r)
+          seenRuns.add(r.run)
+        }
+      }
       for (const c of value.codespecs) visit(c.key, c.codespec, depth + 1)
     } else if (depth < MAX_DEPTH && Array.isArray(value)) {
       value.forEach((item, i) => visit(`${key}-${i}`, item, depth + 1))

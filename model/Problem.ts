@@ -40,12 +40,16 @@ const structuralMessage = (message: string, path: ReadonlyArray<PropertyKey>): s
   return message
 }
 
+/** The leaf issues of a Schema decoding failure, each with the path segments it sits at. */
+export const issuesOf = (error: Schema.SchemaError): ReadonlyArray<{ readonly segments: ReadonlyArray<PropertyKey>; readonly message: string }> =>
+  formatter(error.issue).issues.map((issue) => {
+    const segments = (issue.path ?? []).map((p) => (typeof p === "object" ? p.key : p))
+    return { segments, message: structuralMessage(issue.message, segments) }
+  })
+
 /** Flattens a Schema decoding failure into problems, one per leaf issue, under `base`. */
 export const fromSchemaError = (base: string, error: Schema.SchemaError): ReadonlyArray<Problem> =>
-  formatter(error.issue).issues.map((issue) => {
-    const path = (issue.path ?? []).map((p) => (typeof p === "object" ? p.key : p))
-    return make(joinPath(base, path), structuralMessage(issue.message, path))
-  })
+  issuesOf(error).map(({ message, segments }) => make(joinPath(base, segments), message))
 
 /** Renders problems one per line, `path: message`, as the CLI and `tyger plan` print them. */
 export const render = (problems: ReadonlyArray<Problem>): string =>

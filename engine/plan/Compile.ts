@@ -48,6 +48,7 @@ export const compile = Effect.fn("Compile.compile")(function*(workflow: Workflow
   const references = yield* resolveReferences(referencesOf(workflow))
   const c = new Compilation(references)
   for (const { key, codespec } of workflow.codespecs) {
+    c.locate(`codespecs.${key}`, `codespec ${codespec.name ?? key}`, codespec.location)
     const kind = codespec.kind === "unknown" ? CodespecValidation.kindOf(codespec.spec) ?? "job" : codespec.kind
     c.codespec(codespec, `codespecs.${key}`, kind)
   }
@@ -55,9 +56,11 @@ export const compile = Effect.fn("Compile.compile")(function*(workflow: Workflow
   for (const { key, run } of workflow.runs) names.set(run, run.name ?? key)
   const runs: Array<Plan.Run> = []
   const seen = new Set<string>()
-  for (const { run } of workflow.runs) {
+  const groups = new Set<string>()
+  for (const { run, group } of workflow.runs) {
     const name = names.get(run) ?? ""
     const path = `runs.${name}`
+    c.locate(path, `run ${name}`, run.location)
     if (!RUN_NAME.test(name) || name.length > MAX_RUN_NAME) {
       c.problem("InvalidRun", path,
         `run names must consist of lower case alphanumeric characters or '-', start and end with an alphanumeric character, and be at most ${MAX_RUN_NAME} characters`)
@@ -65,12 +68,22 @@ export const compile = Effect.fn("Compile.compile")(function*(workflow: Workflow
     if (seen.has(name)) c.problem("DuplicateName", path, `two runs are named '${name}'`)
     seen.add(name)
     const compiled = compileRun(c, run, name, path, names, options)
-    if (compiled !== undefined) runs.push(compiled)
+    if (group !== undefined && !groups.has(group.name)) {
+      groups.add(group.name)
+      c.locate(`runs.${group.name}`, `runs ${group.name}-*`, group.location)
+      if (group.limit !== undefined && !(Number.isInteger(group.limit) && group.limit >= 1)) {
+        c.problem("InvalidRun", `runs.${group.name}.limit`, `the limit must be a whole number of at least 1, not ${group.limit}`)
+      }
+    }
+    if (compiled !== undefined) {
+      runs.push(group?.limit === undefined ? compiled : { ...compiled, concurrency: { group: group.name, limit: group.limit } })
+    }
   }
   const ordered = orderRuns(c, runs)
   if (c.problems.length > 0) {
-    const reason: Reason = c.problems.every((p) => p.reason === "Unsupported") ? "Unsupported" : c.problems[0]!.reason
-    return yield* new PlanCompileError({ reason, problems: c.problems })
+    const problems = c.located()
+    const reason: Reason = problems.every((p) => p.reason === "Unsupported") ? "Unsupported" : problems[0]!.reason
+    return yield* new PlanCompileError({ reason, problems })
   }
   return { apiVersion: Plan.API_VERSION, codespecs: [...c.codespecs.values()], runs: ordered } satisfies Plan.Plan
 })

@@ -88,6 +88,16 @@ export const Run = Schema.Struct({
   cluster: Schema.optionalKey(Schema.String),
   bufferAccessTtl: Schema.String,
   schedule: Schema.optionalKey(Schedule),
+  /** A fan-out's runs (Run.each) with a limit: at most `limit` of the group run at once. */
+  concurrency: Schema.optionalKey(Schema.Struct({
+    group: Schema.String,
+    limit: Schema.Int,
+    /**
+     * Set by the engine when it creates the run: the ids of the group's runs created before it. The run waits,
+     * Pending, while `limit` of them have not ended. Not part of what a run is (an apply's diff ignores it).
+     */
+    after: Schema.optionalKey(Schema.Array(Schema.Int))
+  })),
   /** Runs whose outputs this run reads; they are created first. */
   dependsOn: Schema.Array(Schema.String),
   /** What a provider must support to realise this run. */

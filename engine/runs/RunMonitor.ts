@@ -14,7 +14,7 @@ export const HEARTBEAT = Duration.seconds(2)
 export const HEARTBEAT_STALE_MS = 30_000
 /** A run whose monitor never claimed it within this time is failed by whoever looks at it next. */
 export const MONITOR_START_GRACE_MS = 60_000
-/** How soon a monitor notices a cancel made by another process. */
+/** How soon a monitor notices a cancel made by another process, or its turn in a fan-out. */
 const CANCEL_POLL = Duration.millis(500)
 
 export const TIMEOUT_REASON = "Run exceeded its timeout"
@@ -80,6 +80,28 @@ export interface MonitorOptions {
   readonly onChange?: (record: RunRecord) => Effect.Effect<void>
 }
 
+/** Whether the run with this id has ended (a run that no longer exists has). */
+const ended = (id: number) =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    return yield* store.getRun(id)
+  }).pipe(
+    Effect.flatMap(reconcile),
+    Effect.map((r) => isTerminal(r.status)),
+    Effect.catchIf((e) => e._tag === "StoreError" && e.reason === "NotFound", () => Effect.succeed(true))
+  )
+
+/**
+ * A fan-out's run waits, Pending, until fewer than its limit of the runs created before it are still going. Each run
+ * counts only those before it, so the first `limit` start at once and the group never waits on itself.
+ */
+const waitTurn = (run: Plan.Run) => {
+  const gate = run.concurrency
+  if (gate?.after === undefined || gate.after.length < gate.limit) return Effect.void
+  const going = Effect.map(Effect.forEach(gate.after, ended), (done) => done.filter((d) => !d).length)
+  return Effect.repeat(going, { schedule: Schedule.spaced(CANCEL_POLL), until: (n) => n < gate.limit }).pipe(Effect.asVoid)
+}
+
 /**
  * Supervises one run to its end in this process: claims it, realises it through the provider, enforces the timeout
  * (counted from creation, as Tyger documents), notices cancellation by another process, then finalises. Interrupted
@@ -111,7 +133,10 @@ export const monitor = Effect.fn("RunMonitor.monitor")(function*(
     if (isTerminal(record.status)) return
     const request = requestOf(record, options.local)
     const deadline = record.createdAt + request.run.timeoutSeconds * 1000
-    const supervised = provider.supervise(request, (observation) => transition(observation)).pipe(
+    const supervised = Effect.andThen(
+      waitTurn(request.run),
+      provider.supervise(request, (observation) => transition(observation))
+    ).pipe(
       Effect.catch((error) =>
         Effect.succeed<Observation>({ status: "Failed", statusReason: error.message, finishedAt: Date.now() }))
     )

@@ -30,7 +30,9 @@ export const hashOf = (plan: Plan.Plan, run: Plan.Run): string => {
   // By role, not in the plan's order: that order follows the workflow's declarations, which may move freely.
   const byId = (id: string | undefined) => plan.codespecs.find((c) => c.id === id)
   const codespecs = { job: byId(run.job.codespec), worker: byId(run.worker?.codespec) }
-  return createHash("sha256").update(JSON.stringify(canonical({ run, codespecs }))).digest("hex")
+  // How many of a fan-out run at once is how they are scheduled, not what they are: a new limit re-creates nothing.
+  const { concurrency: _, ...what } = run
+  return createHash("sha256").update(JSON.stringify(canonical({ run: what, codespecs }))).digest("hex")
 }
 
 /** Producers a run reads from (its `runOutput` bindings). */

@@ -113,9 +113,19 @@ export class Workflows extends Context.Service<Workflows, {
       return found
     })
 
-    /** The run's `runOutput` bindings replaced by the producers' buffer ids. */
-    const bound = (run: Plan.Run, outputs: ReadonlyMap<string, { readonly [parameter: string]: string }>): Plan.Run => ({
+    /**
+     * The run's `runOutput` bindings replaced by the producers' buffer ids, and a fan-out's run told which of its
+     * group's runs came before it (see Plan.Run's `concurrency`).
+     */
+    const bound = (
+      run: Plan.Run,
+      outputs: ReadonlyMap<string, { readonly [parameter: string]: string }>,
+      groupRuns: ReadonlyMap<string, ReadonlyArray<number>>
+    ): Plan.Run => ({
       ...run,
+      ...(run.concurrency === undefined
+        ? {}
+        : { concurrency: { ...run.concurrency, after: groupRuns.get(run.concurrency.group) ?? [] } }),
       job: {
         ...run.job,
         buffers: Object.fromEntries(Object.entries(run.job.buffers).map(([parameter, binding]) =>
@@ -145,6 +155,10 @@ export class Workflows extends Context.Service<Workflows, {
         if (codespec.name !== undefined && codespec.version === undefined) yield* codespecs.publish(codespec.name, codespec.spec)
       }
       const outputs = new Map<string, { readonly [parameter: string]: string }>()
+      const groupRuns = new Map<string, Array<number>>()
+      const inGroup = (run: Plan.Run, id: number) => {
+        if (run.concurrency !== undefined) groupRuns.set(run.concurrency.group, [...(groupRuns.get(run.concurrency.group) ?? []), id])
+      }
       const states = new Map<string, AppliedRunState>()
       const created: Array<RunRecord> = []
       const applied: Array<AppliedRun> = []
@@ -160,12 +174,14 @@ export class Workflows extends Context.Service<Workflows, {
           const action = byName.get(run.name)!
           if (action._tag === "keep") {
             const record = previous.get(action.runId)!
+            inGroup(run, record.id)
             outputs.set(run.name, buffersOf(record))
             states.set(run.name, stateOf(record, run.name))
             applied.push({ name: run.name, hash: WorkflowDiff.hashOf(plan, run), runId: record.id })
             continue
           }
-          const record = yield* runs.createPlanned({ plan, run: bound(run, outputs) })
+          const record = yield* runs.createPlanned({ plan, run: bound(run, outputs, groupRuns) })
+          inGroup(run, record.id)
           created.push(record)
           outputs.set(run.name, buffersOf(record))
           states.set(run.name, stateOf(record, run.name))

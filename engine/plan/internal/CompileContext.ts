@@ -1,8 +1,12 @@
-import { Cron, Exit, Result } from "effect"
+import { Result } from "effect"
 import { createHash } from "node:crypto"
 import type * as Codespec from "../../../dsl/Codespec.ts"
 import * as CodespecDocument from "../../../model/CodespecDocument.ts"
 import * as CodespecValidation from "../../../model/CodespecValidation.ts"
+import * as CheckCodespec from "./CheckCodespec.ts"
+import * as CronExpression from "../../../model/CronExpression.ts"
+import * as Suggest from "../../../model/Suggest.ts"
+import * as TimeZones from "../../../model/TimeZones.ts"
 import * as DslProblem from "../../../model/Problem.ts"
 import * as Run from "../../../dsl/Run.ts"
 import * as RunDocument from "../../../model/RunDocument.ts"
@@ -24,7 +28,6 @@ export const RUN_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 export const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/
 export const MIN_ACCESS_TTL_SECONDS = 30
 export const MAX_ACCESS_TTL_SECONDS = 3600
-export const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"])
 
 export const CAPABILITY_TEXT: { readonly [C in Plan.Capability]: string } = {
   DistributedRuns: "distributed runs (workers)",
@@ -48,7 +51,6 @@ export class Compilation {
   /** Every codespec registered under a name, with its store version if it was resolved from the store. */
   readonly byName = new Map<string, Array<{ readonly id: string; readonly version: number | undefined }>>()
   readonly checked = new Map<Codespec.Any, { id: string; spec: CodespecDocument.Checked } | undefined>()
-  readonly reported = new Set<Codespec.Any>()
 
   readonly references: ReadonlyMap<string, Resolved | string>
 
@@ -56,8 +58,36 @@ export class Compilation {
     this.references = references
   }
 
-  problem(reason: Reason, path: string, message: string): void {
-    this.problems.push({ reason, path, message })
+  /** Where each run and codespec was built: problems under `prefix` are reported at `location`. */
+  private readonly locations: Array<{ readonly prefix: string; readonly subject: string; readonly location: string }> = []
+
+  problem(reason: Reason, path: string, message: string, hint?: string): void {
+    this.problems.push({ reason, path, message, ...(hint === undefined || hint === "" ? {} : { hint }) })
+  }
+
+  locate(prefix: string, subject: string, location: string | undefined): void {
+    if (location !== undefined) this.locations.push({ prefix, subject, location })
+  }
+
+  /** Every problem once (a codespec shared by two runs is one problem), each at the builder call it is about. */
+  located(): ReadonlyArray<Problem> {
+    const seen = new Set<string>()
+    const out: Array<Problem> = []
+    for (const problem of this.problems) {
+      const key = `${problem.path}\u0000${problem.message}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      const at = this.locations
+        .filter(({ prefix }) => problem.path === prefix || problem.path.startsWith(prefix + ".") || problem.path.startsWith(prefix + "["))
+        .reduce<typeof this.locations[number] | undefined>((best, l) => (best === undefined || l.prefix.length > best.prefix.length ? l : best), undefined)
+      out.push(at === undefined ? problem : {
+        ...problem,
+        location: at.location,
+        subject: at.subject,
+        detail: problem.path.slice(at.prefix.length).replace(/^\./, "")
+      })
+    }
+    return out
   }
 
   problemsFrom(reason: Reason, list: ReadonlyArray<DslProblem.Problem>): void {
@@ -93,18 +123,11 @@ export class Compilation {
   /** Decodes and validates a DSL codespec once; problems are reported at its first use. */
   codespec(codespec: Codespec.Any, path: string, expectedKind: CodespecDocument.Kind): { id: string; spec: CodespecDocument.Checked } | undefined {
     if (!this.checked.has(codespec)) {
-      const exit = CodespecDocument.decodeUnknown(codespec.spec, CodespecDocument.decodeOptions)
-      if (Exit.isFailure(exit)) {
-        const error = exit.cause.reasons.find((r) => r._tag === "Fail")
-        if (error?._tag === "Fail") this.problemsFrom("InvalidCodespec", DslProblem.fromSchemaError(path, error.error))
-        this.checked.set(codespec, undefined)
-      } else {
-        const { problems, checked } = CodespecValidation.check(path, exit.value)
-        this.problemsFrom("InvalidCodespec", problems)
-        const id = problems.length === 0 ? this.register(codespec.name, checked, undefined, path) : undefined
-        this.checked.set(codespec, id === undefined ? undefined : { id, spec: checked })
-      }
-      this.reported.add(codespec)
+      this.locate(path, codespec.name === undefined ? "codespec" : `codespec ${codespec.name}`, codespec.location)
+      const { problems, spec } = CheckCodespec.check(path, codespec.spec)
+      this.problemsFrom("InvalidCodespec", problems)
+      const id = spec === undefined ? undefined : this.register(codespec.name, spec, undefined, path)
+      this.checked.set(codespec, id === undefined || spec === undefined ? undefined : { id, spec })
     }
     const result = this.checked.get(codespec)
     if (result !== undefined && result.spec.kind !== expectedKind) {
@@ -139,18 +162,26 @@ export const parseTimeSpanSeconds = (value: string): number | undefined => {
   return Result.isSuccess(parsed) ? TimeSpan.toSeconds(parsed.success) : undefined
 }
 
+// Some runtimes list only canonical zones; these aliases are valid everywhere.
+const ZONE_ALIASES = ["UTC", "Etc/UTC", "GMT"]
+
+const knownZones = (): ReadonlyArray<string> => {
+  const intl = Intl as { supportedValuesOf?: (key: string) => ReadonlyArray<string> }
+  return [...ZONE_ALIASES, ...(intl.supportedValuesOf?.("timeZone") ?? [])]
+}
+
 export const validateSchedule = (c: Compilation, path: string, schedule: Run.Schedule): Plan.Schedule => {
-  const cron = schedule.cron.trim()
-  const fields = cron.split(/\s+/)
-  if (!CRON_MACROS.has(cron) && (fields.length !== 5 || Result.isFailure(Cron.parse(cron)))) {
-    c.problem("InvalidRun", `${path}.cron`, `'${schedule.cron}' is not a five-field cron expression`)
+  const cron = typeof schedule.cron === "string" ? schedule.cron.trim() : ""
+  const cronProblem = CronExpression.problemOf(cron)
+  if (cronProblem !== undefined) c.problem("InvalidRun", `${path}.cron`, cronProblem)
+  if (schedule.timeZone !== undefined && !TimeZones.isValidZone(schedule.timeZone)) {
+    const suggestion = TimeZones.suggestZone(schedule.timeZone, knownZones())
+    c.problem("InvalidRun", `${path}.timeZone`, `unknown time zone '${schedule.timeZone}'`,
+      suggestion === undefined ? "use an IANA zone such as 'Europe/Paris' or 'UTC'" : `did you mean '${suggestion}'?`)
   }
-  if (schedule.timeZone !== undefined) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: schedule.timeZone })
-    } catch {
-      c.problem("InvalidRun", `${path}.timeZone`, `unknown time zone '${schedule.timeZone}'`)
-    }
+  if (schedule.concurrencyPolicy !== undefined && !CONCURRENCY_POLICIES.includes(schedule.concurrencyPolicy)) {
+    c.problem("InvalidRun", `${path}.concurrencyPolicy`, `'${schedule.concurrencyPolicy}' is not a concurrency policy`,
+      `use ${Suggest.listOf(CONCURRENCY_POLICIES)}`)
   }
   if (schedule.startingDeadlineSeconds !== undefined && !(Number.isInteger(schedule.startingDeadlineSeconds) && schedule.startingDeadlineSeconds > 0)) {
     c.problem("InvalidRun", `${path}.startingDeadlineSeconds`, "startingDeadlineSeconds must be a positive whole number")
@@ -163,6 +194,8 @@ export const validateSchedule = (c: Compilation, path: string, schedule: Run.Sch
     suspend: schedule.suspend ?? false
   }
 }
+
+const CONCURRENCY_POLICIES: ReadonlyArray<string> = ["Allow", "Forbid", "Replace"]
 
 export const positiveInt = (c: Compilation, path: string, value: number | undefined, fallback: number, what: string): number => {
   if (value === undefined) return fallback

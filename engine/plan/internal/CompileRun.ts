@@ -15,6 +15,7 @@ import {
   validateSchedule,
   validateTags
 } from "./CompileContext.ts"
+import * as Suggest from "../../../model/Suggest.ts"
 import * as TimeSpan from "../../../model/TimeSpan.ts"
 
 const bindings = (
@@ -34,7 +35,10 @@ const bindings = (
     const parameter = byFolded.get(argument.toLowerCase())
     if (parameter === undefined) {
       c.problem("UnknownBuffer", `${path}.job.buffers.${argument}`,
-        `Buffer argument '${argument}' does not correspond to a buffer parameter on the codespec`)
+        `Buffer argument '${argument}' does not correspond to a buffer parameter on the codespec`,
+        parameters.length === 0
+          ? "the codespec has no buffer parameters"
+          : `its parameters are ${Suggest.listOf(parameters)}${Suggest.didYouMean(argument, parameters)}`)
     } else given.set(parameter, value)
   }
   const out: Record<string, Plan.Binding> = {}
@@ -50,15 +54,18 @@ const bindings = (
       out[parameter] = { kind: "buffer", id: value }
     } else {
       const producer = names.get(value.run)
-      if (producer === undefined) {
-        c.problem("UnknownBuffer", at, "the run that produces this buffer is not part of the workflow (export it)")
-        continue
-      }
       if (!inputs.has(parameter)) c.problem("UnknownBuffer", at, "another run's output can only feed an input parameter")
       const producerSource = value.run.job.codespec
-      const producerSpec = Run.isReference(producerSource) ? undefined : producerSource.spec
-      if (producerSpec !== undefined && !CodespecDocument.outputsOf(producerSpec).includes(value.parameter)) {
-        c.problem("UnknownBuffer", at, `run '${producer}' has no output parameter '${value.parameter}'`)
+      const producerOutputs = Run.isReference(producerSource) ? undefined : CodespecDocument.outputsOf(producerSource.spec)
+      if (producerOutputs !== undefined && !producerOutputs.includes(value.parameter)) {
+        c.problem("UnknownBuffer", at, `run '${producer ?? value.run.name ?? "(not exported)"}' has no output parameter '${value.parameter}'`,
+          producerOutputs.length === 0
+            ? "it has no outputs"
+            : `its outputs are ${Suggest.listOf(producerOutputs)}${Suggest.didYouMean(value.parameter, producerOutputs)}`)
+      }
+      if (producer === undefined) {
+        c.problem("UnknownBuffer", at, "the run that produces this buffer is not part of the workflow", "export it from the workflow module")
+        continue
       }
       dependsOn.add(producer)
       out[parameter] = { kind: "runOutput", run: producer, parameter: value.parameter }
@@ -97,14 +104,21 @@ const derivedEnv = (
       continue
     }
     const source = derived.source
-    if (source.kind === "endpointAddresses" && worker !== undefined) {
-      if (worker.spec.endpoints?.[source.endpoint] === undefined) {
-        c.problem("InvalidRun", at, `the worker codespec has no endpoint '${source.endpoint}'`)
-      }
+    if (source.kind === "endpointAddresses" && source.endpoint === "") {
+      c.problem("InvalidRun", at, "Derived.addresses was given no endpoint", "pass one of the worker's, e.g. worker.endpoints.grpc")
+    } else if (source.kind === "endpointAddresses" && worker !== undefined) {
+      const endpoints = Object.keys(worker.spec.endpoints ?? {})
       const workerName = worker.spec.name ?? (Run.isReference(run.worker.codespec) ? undefined : run.worker.codespec.name)
+      // One problem per mistake: another worker's endpoint is that, whether or not this worker has one of its name.
       if (source.codespec !== undefined && workerName !== undefined && source.codespec !== workerName) {
         c.problem("InvalidRun", at,
-          `the endpoint '${source.endpoint}' belongs to codespec '${source.codespec}', not to this run's worker codespec '${workerName}'`)
+          `the endpoint '${source.endpoint}' belongs to codespec '${source.codespec}', not to this run's worker codespec '${workerName}'`,
+          `use the worker's own endpoints (${Suggest.listOf(endpoints)})`)
+      } else if (worker.spec.endpoints?.[source.endpoint] === undefined) {
+        c.problem("InvalidRun", at, `the worker codespec has no endpoint '${source.endpoint}'`,
+          endpoints.length === 0
+            ? "it declares no endpoints"
+            : `its endpoints are ${Suggest.listOf(endpoints)}${Suggest.didYouMean(source.endpoint, endpoints)}`)
       }
     }
     out[name] = {
@@ -143,6 +157,13 @@ const checkCapabilities = (c: Compilation, path: string, requires: ReadonlySet<P
   }
 }
 
+const OPTION_OWNERS: { readonly [at: string]: string } = {
+  "": "a run",
+  job: "a distributed run's job",
+  worker: "a worker",
+  schedule: "a schedule"
+}
+
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 
@@ -156,6 +177,12 @@ export const compileRun = (
 ): Plan.Run | undefined => {
   const requires = new Set<Plan.Capability>()
   const dependsOn = new Set<string>()
+  for (const unknown of run.unknownOptions) {
+    const at = unknown.at === "" ? path : `${path}.${unknown.at}`
+    const noBuffers = unknown.at === "worker" && unknown.option === "buffers" ? "workers take no buffers; " : ""
+    c.problem("InvalidRun", `${at}.${unknown.option}`, `unknown option '${unknown.option}'`,
+      `${noBuffers}${OPTION_OWNERS[unknown.at] ?? "it"} takes ${Suggest.listOf(unknown.valid)}${Suggest.didYouMean(unknown.option, unknown.valid)}`)
+  }
   const job = c.source(run.job.codespec, `${path}.job.codespec`, "job")
   const worker = run.worker === undefined ? undefined : c.source(run.worker.codespec, `${path}.worker.codespec`, "worker")
   const buffers = job === undefined ? {} : bindings(c, run, path, job.spec, names, dependsOn, requires)

@@ -9,6 +9,7 @@ import { tempDir } from "../../support/Run.ts"
 import { goldenNames, goldenPath } from "../../engine/plan/GoldenPlans.ts"
 import { tyger } from "../Harness.ts"
 import * as fs from "node:fs"
+import process from "node:process"
 
 const here = (import.meta as { readonly url: string }).url
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, here))
@@ -53,18 +54,20 @@ describe("tyger plan", () => {
     assert.deepEqual(Plan.decodeUnknownSync(parseYaml(yaml.stdout)), Plan.decodeUnknownSync(JSON.parse(json.stdout)))
   })
 
-  test("a broken workflow: every problem on its own `Error: <path>: <message>` line, exit 1", async () => {
+  test("a broken workflow: every problem on its own `Error: <file:line:column> <what> → <path>: <message>` line, exit 1", async () => {
     const run = session()
     const result = await run("plan", fixture("broken-workflow.ts"))
     assert.equal(result.code, 1)
     assert.equal(result.stdout, "")
+    // Where the builders were called, relative to the working directory.
+    const at = (line: number, column: number) => `${Path.relative(process.cwd(), fixture("broken-workflow.ts"))}:${line}:${column}`
     assert.equal(
       result.stderr,
       [
-        "codespecs.broken.image: The image field is required.",
-        "codespecs.broken.buffers.inputs[0]: The name of buffer 'IN_PUT' is invalid. Buffer names must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character.",
-        "runs.broken-run.timeoutSeconds: timeoutSeconds must be a whole number of at least 1",
-        "runs.missing.job.codespec: The codespec 'no-such-codespec' was not found"
+        `${at(5, 32)} codespec broken → image: The image field is required.`,
+        `${at(5, 32)} codespec broken → buffers.inputs[0]: The name of buffer 'IN_PUT' is invalid. Buffer names must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character.`,
+        `${at(7, 30)} run broken-run → timeoutSeconds: timeoutSeconds must be a whole number of at least 1`,
+        `${at(9, 28)} run missing → job.codespec: The codespec 'no-such-codespec' was not found`
       ].map((line) => `Error: ${line}\n`).join("")
     )
   })
