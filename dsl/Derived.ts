@@ -1,4 +1,5 @@
 import type * as Codespec from "./Codespec.ts"
+import * as Options from "./internal/Options.ts"
 
 /**
  * Env values computed from a distributed run's topology once the provider knows the workers' addresses: Tyger's JSON
@@ -10,6 +11,8 @@ export interface Derived<E extends string = string, W extends string = string> {
     | { readonly kind: "workerNodes" }
     | { readonly kind: "endpointAddresses"; readonly endpoint: E; readonly codespec: string | undefined }
   readonly format: { readonly kind: "json" } | { readonly kind: "join"; readonly separator: string }
+  /** Options the builder did not know, for `compile` to report. */
+  readonly unknownOptions?: ReadonlyArray<Options.Unknown>
   /** Phantom: the worker whose endpoint this is (see Codespec.EndpointRef). */
   readonly "~worker"?: W
 }
@@ -17,6 +20,12 @@ export interface Derived<E extends string = string, W extends string = string> {
 export interface FormatOptions {
   /** Join with this separator instead of Tyger's JSON array. */
   readonly separator?: string
+}
+
+// Left out when empty, so that a derived value stays the plain data it was.
+const unknownOf = (options: FormatOptions | undefined) => {
+  const unknownOptions = Options.unknown("", options, ["separator"])
+  return unknownOptions.length === 0 ? {} : { unknownOptions }
 }
 
 const format = (options: FormatOptions | undefined): Derived["format"] =>
@@ -32,14 +41,16 @@ export const addresses = <E extends string, W extends string>(
 ): Derived<E, W> => ({
   _tag: "Derived",
   source: { kind: "endpointAddresses", endpoint: (ref?.endpoint ?? "") as E, codespec: ref?.codespec },
-  format: format(options)
+  format: format(options),
+  ...unknownOf(options)
 })
 
 /** Every worker's host name, in worker order. */
 export const workerNodes = (options?: FormatOptions): Derived<never, never> => ({
   _tag: "Derived",
   source: { kind: "workerNodes" },
-  format: format(options)
+  format: format(options),
+  ...unknownOf(options)
 })
 
 export const isDerived = (u: unknown): u is Derived =>

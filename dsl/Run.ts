@@ -292,6 +292,8 @@ export interface Each<O extends string = string> {
   /** How many of these runs may run at once; the others wait, Pending, for one to end. @default no limit */
   readonly limit: number | undefined
   readonly location: string | undefined
+  /** Options `each` did not know, for `compile` to report. */
+  readonly unknownOptions: ReadonlyArray<Options.Unknown>
 }
 
 export interface EachOptions<T, N extends string = string> {
@@ -323,7 +325,8 @@ export const each = <T, O extends string, const N extends string = string>(
     run: make(item, index)
   })),
   limit: options.limit,
-  location: CallSite.capture()
+  location: CallSite.capture(),
+  unknownOptions: Options.unknown("", options, ["name", "key", "limit"])
 })
 
 export const isEach = (u: unknown): u is Each =>

@@ -14,6 +14,7 @@ export interface Group {
   readonly limit: number | undefined
   /** Where the fan-out was written, for its problems. */
   readonly location: string | undefined
+  readonly unknownOptions: ReadonlyArray<{ readonly option: string; readonly valid: ReadonlyArray<string> }>
 }
 
 export interface Entry {
@@ -32,7 +33,7 @@ export const isWorkflow = (u: unknown): u is Workflow => typeof u === "object" &
 
 /** The fan-out's runs as workflow entries: `<name>-<key>` unless a run has a name of its own. */
 const entriesOf = (name: string, each: Run.Each): ReadonlyArray<Entry> => {
-  const group: Group = { name: each.name ?? name, limit: each.limit, location: each.location }
+  const group: Group = { name: each.name ?? name, limit: each.limit, location: each.location, unknownOptions: each.unknownOptions }
   return each.runs.map(({ key, run }) => ({ key: run.name ?? `${group.name}-${kebab(key)}`, run, group }))
 }
 

@@ -1,6 +1,7 @@
 import { Effect, Option } from "effect"
 import * as CodespecValidation from "../../model/CodespecValidation.ts"
 import * as Run from "../../dsl/Run.ts"
+import * as Suggest from "../../model/Suggest.ts"
 import * as RunDocument from "../../model/RunDocument.ts"
 import type * as Workflow from "../../dsl/Workflow.ts"
 import { CodespecCatalog, type Resolved } from "../codespecs/CodespecCatalog.ts"
@@ -73,6 +74,10 @@ export const compile = Effect.fn("Compile.compile")(function*(workflow: Workflow
       c.locate(`runs.${group.name}`, `runs ${group.name}-*`, group.location)
       if (group.limit !== undefined && !(Number.isInteger(group.limit) && group.limit >= 1)) {
         c.problem("InvalidRun", `runs.${group.name}.limit`, `the limit must be a whole number of at least 1, not ${group.limit}`)
+      }
+      for (const { option, valid } of group.unknownOptions) {
+        c.problem("InvalidRun", `runs.${group.name}.${option}`, `unknown option '${option}'`,
+          `Run.each takes ${Suggest.listOf(valid)}${Suggest.didYouMean(option, valid)}`)
       }
     }
     if (compiled !== undefined) {

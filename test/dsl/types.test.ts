@@ -62,6 +62,13 @@ const wellNamed = [
   Run.job(hello, { schedule: { cron: "@hourly" } })
 ]
 
+// A fan-out: one run per item, typed by the runs' outputs.
+const fanOut: Run.Each<"output"> = Run.each(["id1", "id2"], (id) => Run.job(hello, { buffers: { input: id } }), {
+  name: "greetings",
+  key: (id) => id,
+  limit: 2
+})
+
 // The twin's own endpoint is fine with the twin as the worker.
 const twinRun = Run.distributed({ job: hello, worker: twinWorker, env: { X: Derived.addresses(twinWorker.endpoints.grpc) } })
 
@@ -152,6 +159,16 @@ const misuses = (): ReadonlyArray<unknown> => [
   // @ts-expect-error and a shorthand takes no time of day
   Run.job(hello, { schedule: { cron: "@daily 3am" } }),
 
+  // Fan-out.
+  // @ts-expect-error the runs' common name is a name too
+  Run.each(["a"], () => helloRun, { name: "Sums" }),
+  // @ts-expect-error the limit is `limit`
+  Run.each(["a"], () => helloRun, { concurrency: 2 }),
+  // @ts-expect-error each item's run is a run
+  Run.each(["a"], (id) => id),
+  // @ts-expect-error a fan-out's outputs are its runs' outputs: hello has "output", not "report"
+  ((fanOut: Run.Each<"report">) => fanOut)(Run.each(["a"], () => helloRun)),
+
   // Required fields.
   // @ts-expect-error the image is required
   Codespec.job({ name: "no-image" }),
@@ -165,6 +182,7 @@ describe("DSL types", () => {
   })
 
   test("well-typed runs are built", () => {
+    assert.deepEqual(fanOut.runs.map((r) => r.key), ["id1", "id2"])
     assert.ok(Run.isRun(helloRun))
     assert.ok(Run.isRun(twinRun))
     assert.deepEqual(wellNamed.map((v) => v.name), ["hello-2", "a-b", "worker-a-b", "a-b", undefined])

@@ -94,6 +94,10 @@ const derivedEnv = (
   const reserved = reservedNames(job?.spec, worker?.spec)
   for (const [name, derived] of Object.entries(run.job.env)) {
     const at = `${path}.job.env.${name}`
+    for (const { option, valid } of derived.unknownOptions ?? []) {
+      c.problem("InvalidRun", `${at}.${option}`, `unknown option '${option}'`,
+        `a derived value takes ${Suggest.listOf(valid)}${Suggest.didYouMean(option, valid)}`)
+    }
     if (!ENV_NAME.test(name)) c.problem("InvalidRun", at, `'${name}' is not a valid environment variable name`)
     if (reserved.has(name)) c.problem("InvalidRun", at, `'${name}' is set by tyger itself and cannot be derived`)
     else if (job?.spec.env?.[name] !== undefined) {
