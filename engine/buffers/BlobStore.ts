@@ -70,4 +70,9 @@ export class BlobStore extends Context.Service<BlobStore, {
   readonly accessUrl: (id: string, access: Access, ttlSeconds: number) => Effect.Effect<string, BlobStoreError>
   /** The container an access URL grants, if this backend issued the URL (else `AuthenticationFailed`). */
   readonly fromUrl: (url: string) => Effect.Effect<Container, BlobStoreError>
+  /**
+   * Removes what a writer killed mid-put left half-written in a container (the local store's `.~…` files; Azure
+   * keeps uncommitted blocks out of sight and discards them itself). Only for containers whose writer is gone.
+   */
+  readonly discardTemporaries?: (id: string) => Effect.Effect<void>
 }>()("tyger-ts/engine/BlobStore") {}

@@ -10,6 +10,8 @@ export const Reason = Schema.Literals([
   "BufferNotFound",
   /** `the buffer is in a permanently failed state`: its writer recorded `.bufferend` `failed`. */
   "BufferFailed",
+  /** The writer died before recording `.bufferend` (its lease went silent, or its process is gone). */
+  "WriterGone",
   /** `.bufferstart` names another format version, or is not Tyger's JSON. */
   "UnsupportedFormat",
   /** A blob's body does not match its Content-MD5. */

@@ -4,6 +4,7 @@ import { BufferDataError, fromBlobStoreError, messages } from "./BufferDataError
 import * as BufferFormat from "./BufferFormat.ts"
 import type { ByteSink } from "./ByteStream.ts"
 import * as HashPool from "./internal/HashPool.ts"
+import * as WriterLease from "./internal/WriterLease.ts"
 import { retryTransient } from "./internal/Retry.ts"
 
 export type { ByteSink } from "./ByteStream.ts"
@@ -22,6 +23,8 @@ export interface ReadOptions {
   /** Called with the total bytes written to the sink so far, after each blob. */
   readonly onProgress?: (bytes: number) => void
   readonly endPollInterval?: Duration.Input
+  /** How long without a new heartbeat of the writer's lease before the writer counts as gone. @default 45 s */
+  readonly writerStaleAfterMs?: number
 }
 
 type Fetched =
@@ -66,8 +69,9 @@ export const read = Effect.fn("BufferReader.read")(
     // Set once `.bufferend` says complete: from then on a missing blob is missing for good.
     const state = { endSeen: false }
     const stream = Effect.andThen(readStart(container), readBlobs(container, sink, dop, state, options.onProgress))
+    const lease = WriterLease.watch(container, options.writerStaleAfterMs)
     // The poller only ever ends the race by failing; once it has seen `complete` it waits with the rest.
-    yield* Effect.raceFirst(stream, Effect.andThen(pollEnd(container, state, endPollMax), Effect.never)).pipe(
+    yield* Effect.raceFirst(stream, Effect.andThen(pollEnd(container, state, endPollMax, lease), Effect.never)).pipe(
       Effect.onError(() => Effect.promise(() => sink.close().catch(() => undefined)))
     )
     // The sink may still hold the last chunks: the read has succeeded only once they are written.
@@ -83,10 +87,20 @@ const outputFailed = (cause: unknown) =>
   })
 
 const pollEnd = Effect.fn("BufferReader.pollEnd")(
-  function*(container: Container, state: { endSeen: boolean }, max: Duration.Duration) {
+  function*(
+    container: Container,
+    state: { endSeen: boolean },
+    max: Duration.Duration,
+    lease: { readonly check: Effect.Effect<WriterLease.Gone | undefined, never> }
+  ) {
     for (let attempt = 0;; attempt++) {
       const end = (yield* getIfExists(container, BufferFormat.END_BLOB))?.body
       if (end === undefined) {
+        const gone = yield* lease.check
+        // Looked again: the writer may have recorded its end just before it went.
+        if (gone !== undefined && (yield* getIfExists(container, BufferFormat.END_BLOB)) === undefined) {
+          return yield* failure("WriterGone", WriterLease.goneMessage(gone))
+        }
         yield* Effect.sleep(backoff(attempt, max))
         continue
       }

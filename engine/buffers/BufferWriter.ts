@@ -6,6 +6,7 @@ import type { Blocks, ByteSource } from "./ByteStream.ts"
 import * as BlobDigest from "./internal/BlobDigest.ts"
 import * as BlockSplitter from "./internal/BlockSplitter.ts"
 import * as HashPool from "./internal/HashPool.ts"
+import * as WriterLease from "./internal/WriterLease.ts"
 import { retryTransient } from "./internal/Retry.ts"
 
 export type { ByteSource } from "./ByteStream.ts"
@@ -29,6 +30,8 @@ export interface WriteOptions {
   readonly flushInterval?: Duration.Input
   /** Called with the total bytes stored so far, after each blob. */
   readonly onProgress?: (bytes: number) => void
+  /** How often the writer's lease is renewed (see internal/WriterLease.ts). @default 10 s */
+  readonly heartbeatInterval?: Duration.Duration
 }
 
 /** Far above any useful blob (Azure's single-put limit is 5000 MiB); block offsets must fit in 32 bits. */
@@ -59,11 +62,15 @@ export const write = Effect.fn("BufferWriter.write")(
     )
 
     yield* writeStart(container)
-    yield* Effect.acquireUseRelease(
-      Effect.sync(() => blocksOf(source, { blockSize, flushMillis, arenas: dop + HASH_QUEUE + 1 })),
-      (blocks) => writeData(container, blocks, dop, options.onProgress),
-      (blocks) => Effect.sync(() => blocks.close?.())
-    ).pipe(Effect.onError(() => writeEnd(container, "failed")))
+    // The lease's heartbeats go on while the data is written: readers can tell a slow writer from a dead one.
+    yield* Effect.scoped(Effect.andThen(
+      WriterLease.hold(container, options.heartbeatInterval),
+      Effect.acquireUseRelease(
+        Effect.sync(() => blocksOf(source, { blockSize, flushMillis, arenas: dop + HASH_QUEUE + 1 })),
+        (blocks) => writeData(container, blocks, dop, options.onProgress),
+        (blocks) => Effect.sync(() => blocks.close?.())
+      )
+    )).pipe(Effect.onError(() => writeEnd(container, "failed")))
     yield* writeEnd(container, "complete")
   },
   (effect, _container, source, _options?: WriteOptions) =>

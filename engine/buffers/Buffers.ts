@@ -4,6 +4,7 @@ import * as Path from "node:path"
 import * as Tags from "../../model/Tags.ts"
 import { type Access, BlobStore, type BlobStoreError, type Container } from "./BlobStore.ts"
 import { BufferDataError, messages } from "./BufferDataError.ts"
+import * as BufferFormat from "./BufferFormat.ts"
 import * as BufferReader from "./BufferReader.ts"
 import { type BufferFilter, type BufferRecord, makeId } from "../store/BufferRecord.ts"
 import * as BufferWriter from "./BufferWriter.ts"
@@ -285,6 +286,21 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
     return yield* Effect.mapError(blobs.container(target.id, access), toBufferDataError)
   })
 
+  /**
+   * A reader that found the writer dead records `.bufferend` `failed` for everyone (a reader holds only read access,
+   * so this is done here, for buffers of this store): later readers, a run reading the buffer and `buffer write` then
+   * get Tyger's "permanently failed" at once instead of each waiting out the lease.
+   */
+  const markFailedIfWriterGone = <A, R>(container: Container, read: Effect.Effect<A, BufferDataError, R>) =>
+    Effect.tapError(read, (error) =>
+      error.reason !== "WriterGone" ? Effect.void : Effect.gen(function*() {
+        yield* store.getBuffer(container.id, { softDeleted: false })
+        const writable = yield* blobs.container(container.id, "write")
+        const body = BufferFormat.endBody("failed")
+        yield* writable.putBlob(BufferFormat.END_BLOB, body, { contentMd5: BufferFormat.md5Base64(body) })
+        if (blobs.discardTemporaries !== undefined) yield* blobs.discardTemporaries(container.id)
+      }).pipe(Effect.ignore))
+
   const sweep = Effect.fn("Buffers.sweep")(function*(limit: number = DEFAULT_SWEEP_LIMIT) {
     const ids = yield* store.sweepBuffers(limit)
     if (ids.length === 0) return 0
@@ -317,11 +333,12 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
     resolve,
     open,
     write: (container, source, options) => BufferWriter.write(container, source, options),
-    read: (container, sink, options) => BufferReader.read(container, sink, options),
+    read: (container, sink, options) => markFailedIfWriterGone(container, BufferReader.read(container, sink, options)),
     readAll: (id) =>
       Effect.gen(function*() {
         const sink = BufferReader.collect()
-        yield* BufferReader.read(yield* open({ _tag: "BufferId", id }, "read"), sink)
+        const container = yield* open({ _tag: "BufferId", id }, "read")
+        yield* markFailedIfWriterGone(container, BufferReader.read(container, sink))
         return sink.bytes()
       }),
     sweep

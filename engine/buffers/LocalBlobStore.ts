@@ -201,7 +201,11 @@ export const make = (options: Options): BlobStore.BlobStore["Service"] => {
     return makeContainer(grant.containerId, dir, grant.access === "write", checkAccess)
   })
 
-  return { location: LOCATION, createContainer, deleteContainer, container, accessUrl, fromUrl }
+  const discardTemporaries = (id: string) =>
+    Effect.flatMap(containerDir(id), (dir) => settled(() => BlobFile.discardTemporaries(dir), ioError(`cleaning container '${id}'`)))
+      .pipe(Effect.ignore)
+
+  return { location: LOCATION, createContainer, deleteContainer, container, accessUrl, fromUrl, discardTemporaries }
 }
 
 export const layer = (options: Options): Layer.Layer<BlobStore.BlobStore> =>

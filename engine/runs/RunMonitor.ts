@@ -6,6 +6,7 @@ import { type LocalStreams, type Observation, Provider, type RunRequest } from "
 import * as RunDocument from "./RunDocumentFromPlan.ts"
 import { RunLogArchive } from "./RunLogArchive.ts"
 import { isTerminal, type RunRecord } from "../store/RunRecord.ts"
+import { processAlive } from "../host/ProcessAlive.ts"
 import { Store } from "../store/Store.ts"
 import type { RunTransition } from "../store/RunRecord.ts"
 
@@ -171,15 +172,7 @@ export const monitor = Effect.fn("RunMonitor.monitor")(function*(
   }).pipe(Effect.onInterrupt(() => stopped))
 })
 
-/** Whether the process `pid` is still running (EPERM: it runs, as another user). */
-export const processAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as { code?: string }).code === "EPERM"
-  }
-}
+export { processAlive } from "../host/ProcessAlive.ts"
 
 /**
  * Settles a run whose monitor is gone: a run never stays Running forever. Called by anything that reads runs; a

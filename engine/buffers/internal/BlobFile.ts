@@ -3,6 +3,7 @@
 // place: link never replaces an existing name (EEXIST), which gives write-once blobs with exactly one winner across
 // processes, and a reader sees either no file or the whole file. Rename would silently replace a racing winner.
 import { randomBytes } from "node:crypto"
+import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as BlobFs from "./BlobFs.ts"
 
@@ -89,6 +90,15 @@ export const put = async (target: string, header: Header, body: Uint8Array, opti
     return true
   } finally {
     await BlobFs.ignoreErrors(BlobFs.unlink(temporary))
+  }
+}
+
+/** Unlinks the temporaries `put` leaves only when its process is killed, anywhere under `dir`. */
+export const discardTemporaries = async (dir: string): Promise<void> => {
+  for (const entry of await Fs.promises.readdir(dir, { withFileTypes: true })) {
+    const path = Path.join(dir, entry.name)
+    if (entry.isDirectory()) await discardTemporaries(path)
+    else if (entry.name.startsWith(".~")) await BlobFs.ignoreErrors(BlobFs.unlink(path))
   }
 }
 

@@ -61,6 +61,8 @@ describe("LocalBlobStore on disk", () => {
     assert.deepEqual(listFiles(Path.join(dataDir, "buffers", id)), [
       ".bufferend",
       ".bufferstart",
+      // The writer's lease: its first heartbeat (a write this short has no second).
+      ".bufferwriter.0",
       Path.join("00", "000"),
       Path.join("00", "001"),
       Path.join("00", "002"),

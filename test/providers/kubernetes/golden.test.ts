@@ -53,7 +53,8 @@ describe("tyger plan --provider kubernetes", () => {
     assert.equal(docker.code, 0)
     assert.deepEqual(Plan.decodeUnknownSync(JSON.parse(docker.stdout)), plan)
     const nightly = await run("plan", modulePath("nightly"), "--provider", "docker", "--format", "yaml")
-    assert.equal(nightly.stderr, "Error: runs.nightly-hello: the docker provider does not support schedules\n")
+    // At the line of the library module that built the run.
+    assert.match(nightly.stderr, /^Error: \S*dsl\/library\/nightly\.ts:\d+:\d+ run nightly-hello: the docker provider does not support schedules\n$/)
   })
 
   test("defaults: namespace 'default' and the package's image; a bad namespace is cobra's invalid argument", async () => {

@@ -1,0 +1,68 @@
+// The writer's lease (engine/buffers/internal/WriterLease.ts): a reader tells a slow writer from a dead one. The
+// killed-process case runs end to end in test/cli/buffer/writer-killed.test.ts; here, a writer on another host that
+// went silent, a live writer with long pauses, and a buffer without a lease (Tyger's, or an older writer's).
+import assert from "node:assert/strict"
+import { describe, test } from "node:test"
+import { Duration, Effect } from "effect"
+import { BlobStore } from "../../../engine/buffers/BlobStore.ts"
+import * as BufferFormat from "../../../engine/buffers/BufferFormat.ts"
+import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
+import * as LocalBlobStore from "../../../engine/buffers/LocalBlobStore.ts"
+import { tempDir } from "../../support/Run.ts"
+import { bytes, newId, readData, sleep, text, writeRaw } from "./Helpers.ts"
+
+const run = <A, E>(effect: Effect.Effect<A, E, BlobStore>): Promise<A> =>
+  Effect.runPromise(effect.pipe(Effect.provide(LocalBlobStore.layer({ dataDir: tempDir("tyger-lease-") }))))
+
+const fresh = Effect.gen(function*() {
+  const store = yield* BlobStore
+  const id = newId()
+  yield* store.createContainer(id)
+  return yield* store.container(id, "write")
+})
+
+const beat = (pid: number, host: string) => {
+  const body = bytes(JSON.stringify({ pid, host, at: new Date().toISOString() }))
+  return { body, options: { contentMd5: BufferFormat.md5Base64(body) } }
+}
+
+describe("a writer's lease", () => {
+  test("a writer on another host whose heartbeats stopped: the reader fails, naming it", async () => {
+    const error = await run(Effect.gen(function*() {
+      const container = yield* fresh
+      yield* writeRaw(container, { blobs: [{ body: bytes("some ") }] })
+      const { body, options } = beat(4242, "elsewhere")
+      yield* container.putBlob(".bufferwriter.0", body, options)
+      return yield* Effect.flip(readData(container, { writerStaleAfterMs: 300 }))
+    }))
+    assert.equal(error.reason, "WriterGone")
+    assert.equal(error.message, "the buffer's writer (process 4242 on elsewhere) stopped sending heartbeats before finishing the buffer")
+  })
+
+  test("a live writer that pauses longer than the reader's patience, but keeps beating, is read to the end", async () => {
+    const data = await run(Effect.gen(function*() {
+      const container = yield* fresh
+      async function* slow() {
+        yield bytes("first ")
+        await sleep(1200)
+        yield bytes("second")
+      }
+      const writing = BufferWriter.write(container, BufferWriter.fromIterable(slow()), {
+        heartbeatInterval: Duration.millis(100),
+        flushInterval: Duration.millis(50)
+      })
+      const [, read] = yield* Effect.all([writing, readData(container, { writerStaleAfterMs: 500 })], { concurrency: 2 })
+      return read
+    }))
+    assert.equal(text(data), "first second")
+  })
+
+  test("without a lease (a buffer written by Tyger) the reader waits for the writer as Tyger's does", async () => {
+    const outcome = await run(Effect.gen(function*() {
+      const container = yield* fresh
+      yield* writeRaw(container, { blobs: [{ body: bytes("x") }] })
+      return yield* readData(container, { writerStaleAfterMs: 100 }).pipe(Effect.timeoutOption(Duration.millis(800)))
+    }))
+    assert.equal(outcome._tag, "None")
+  })
+})
