@@ -1,5 +1,6 @@
 import { Effect, Exit, Layer, ManagedRuntime, Result } from "effect"
 import type { Writable } from "node:stream"
+import * as DataDir from "../engine/store/DataDir.ts"
 import {
   type Config,
   type Environment,
@@ -43,7 +44,11 @@ const execute = async <R>(
   const runtime = ManagedRuntime.make(services)
   try {
     const dataDir = config.dataDir ?? "(none)"
-    const exit = await runtime.runPromiseExit(Effect.logDebug(`data directory: ${dataDir}`).pipe(Effect.andThen(program)))
+    const shared = config.dataDir === undefined ? undefined : DataDir.sharedWarning(config.dataDir)
+    const exit = await runtime.runPromiseExit(Effect.logDebug(`data directory: ${dataDir}`).pipe(
+      Effect.andThen(shared === undefined ? Effect.void : Effect.logWarning(shared)),
+      Effect.andThen(program)
+    ))
     if (Exit.isSuccess(exit)) return 0
     const Errors = await import("./Errors.ts")
     Errors.writeErrors(environment.stderr, Errors.causeLines(exit.cause))

@@ -85,7 +85,7 @@ export const make = (options: Options): BlobStore.BlobStore["Service"] => {
         const relative = segments.slice(0, i).join("/")
         if (knownDirs.has(relative)) continue
         try {
-          await BlobFs.mkdir(Path.join(dir, relative))
+          await BlobFs.mkdir(Path.join(dir, relative), { mode: 0o700 })
         } catch (error) {
           // ENOENT: the container itself is gone; a recursive mkdir would silently recreate it.
           if (BlobFs.errno(error) === "ENOENT") throw await missing(dir, id, blob)
@@ -141,12 +141,23 @@ export const make = (options: Options): BlobStore.BlobStore["Service"] => {
     return { id, write, putBlob, getBlob, headBlob }
   }
 
+  // `buffers/` private to this user hides every buffer inside, whatever older versions created them with: checked
+  // (and made so) once per process.
+  let rootChecked = false
+  const privateRoot = async () => {
+    if (rootChecked) return
+    rootChecked = true
+    const stats = await BlobFs.stat(root)
+    if ((stats.mode & 0o077) !== 0) await BlobFs.ignoreErrors(BlobFs.chmod(root, 0o700))
+  }
+
   const createContainer = Effect.fn("LocalBlobStore.createContainer")(function*(id: string) {
     const dir = yield* containerDir(id)
     yield* settled(async () => {
-      await BlobFs.mkdir(root, { recursive: true })
+      await BlobFs.mkdir(root, { recursive: true, mode: 0o700 })
+      await privateRoot()
       try {
-        await BlobFs.mkdir(dir)
+        await BlobFs.mkdir(dir, { mode: 0o700 })
       } catch (error) {
         if (BlobFs.errno(error) !== "EEXIST") throw error
       }

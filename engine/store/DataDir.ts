@@ -1,3 +1,4 @@
+import * as Fs from "node:fs"
 import * as Path from "node:path"
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -23,3 +24,19 @@ export const resolveDataDir = (env: Env): string | undefined => {
 }
 
 export const databasePath = (dataDir: string): string => Path.join(dataDir, databaseFileName)
+
+/**
+ * Everything tyger-ts creates under the data directory is private to its user; the directory itself may be the user's
+ * choice (an existing 0755 one), so one others can list is only warned about: the warning, or undefined.
+ */
+export const sharedWarning = (dataDir: string): string | undefined => {
+  let mode: number
+  try {
+    mode = Fs.statSync(dataDir).mode
+  } catch {
+    return undefined
+  }
+  if ((mode & 0o077) === 0) return undefined
+  return `the data directory ${dataDir} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, "0")}); ` +
+    `tyger-ts keeps its own files in it private, but consider: chmod 700 ${dataDir}`
+}

@@ -98,7 +98,7 @@ export const checkPeriod = (grant: Grant, nowSeconds: number): string | undefine
 export const loadKey = async (file: string): Promise<Uint8Array> => {
   const existing = await BlobFs.ifExists(BlobFs.readFile(file))
   if (existing !== undefined) return decodeKey(existing, file)
-  await BlobFs.mkdir(Path.dirname(file), { recursive: true })
+  await BlobFs.mkdir(Path.dirname(file), { recursive: true, mode: 0o700 })
   const candidate = `${file}.~${randomBytes(8).toString("hex")}`
   const fd = await BlobFs.open(candidate, "wx", 0o600)
   try {

@@ -68,7 +68,8 @@ export const put = async (target: string, header: Header, body: Uint8Array, opti
   const dir = Path.dirname(target)
   // `.~` plus hex never matches a blob name (see LocalBlobStore's path rule), so temporaries cannot be read as blobs.
   const temporary = Path.join(dir, `.~${randomBytes(8).toString("hex")}`)
-  const fd = await BlobFs.open(temporary, "wx", 0o644)
+  // Private to this user, as everything under the data directory (the link keeps the mode).
+  const fd = await BlobFs.open(temporary, "wx", 0o600)
   try {
     try {
       const head = encodeHeader(header)

@@ -34,6 +34,9 @@ export const unlink = (path: string): Promise<void> =>
 export const mkdir = (path: string, options: Fs.MakeDirectoryOptions = {}): Promise<void> =>
   settle<void>((cb) => Fs.mkdir(path, options, (error) => cb(error, undefined)))
 
+export const chmod = (path: string, mode: number): Promise<void> =>
+  settle<void>((cb) => Fs.chmod(path, mode, (error) => cb(error, undefined)))
+
 export const rm = (path: string): Promise<void> =>
   settle<void>((cb) => Fs.rm(path, { recursive: true }, (error) => cb(error, undefined)))
 

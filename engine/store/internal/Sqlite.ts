@@ -88,6 +88,10 @@ const wrapDatabase = (native: NativeDatabase): SqlConnection => {
  */
 export const open = async (file: string, options: OpenOptions): Promise<SqlConnection> => {
   Fs.mkdirSync(Path.dirname(file), { recursive: true, mode: 0o700 })
+  // SQLite creates the database with 0644 (less the umask) and its -wal and -shm files like the database: created
+  // here first with 0600, they stay private to this user whatever the directory's mode. Older files are made so too.
+  Fs.closeSync(Fs.openSync(file, "a", 0o600))
+  privateFiles(file)
   const DatabaseSync = await loadDriver()
   const native = new DatabaseSync(file)
   try {
@@ -100,7 +104,19 @@ export const open = async (file: string, options: OpenOptions): Promise<SqlConne
     native.close()
     throw error
   }
+  privateFiles(file)
   return wrapDatabase(native)
+}
+
+/** The database and its WAL files readable by their owner only (a chmod of a file another user owns fails: left). */
+const privateFiles = (file: string): void => {
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((Fs.statSync(path).mode & 0o077) !== 0) Fs.chmodSync(path, 0o600)
+    } catch {
+      // Absent (no WAL yet) or not ours.
+    }
+  }
 }
 
 const primaryCode = (cause: unknown): number | undefined => {
