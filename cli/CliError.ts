@@ -16,7 +16,8 @@ export class CliError extends Schema.TaggedError<CliError>()("CliError", {
 export const invalidArguments = (message: string): CliError =>
   new CliError({ reason: "InvalidArguments", messages: [message] })
 
-/** Tyger's server answer for a missing resource, as its CLI prints it. */
-export const NOT_FOUND = "NotFound: The resource was not found"
+/** Tyger's server message for a missing resource, and (with its code) as its CLI prints it. */
+export const NOT_FOUND_TEXT = "The resource was not found"
+export const NOT_FOUND = `NotFound: ${NOT_FOUND_TEXT}`
 
 export const notFound = (): CliError => new CliError({ reason: "NotFound", messages: [NOT_FOUND] })

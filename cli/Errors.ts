@@ -7,7 +7,7 @@ import { ProviderError } from "../engine/runs/Provider.ts"
 import { RunLogArchiveError } from "../engine/runs/RunLogArchive.ts"
 import { RunsError } from "../engine/runs/Runs.ts"
 import { StoreError } from "../engine/store/StoreError.ts"
-import { CliError, NOT_FOUND } from "./CliError.ts"
+import { CliError, NOT_FOUND, NOT_FOUND_TEXT } from "./CliError.ts"
 import { LoggedFatal } from "./output/Fatal.ts"
 
 /**
@@ -17,9 +17,15 @@ import { LoggedFatal } from "./output/Fatal.ts"
  * once something has failed: start-up time stays what each command needs.
  */
 
-/** The message of anything thrown or failed with: an Error's (or error-like object's) `message`, else its text. */
-export const messageOf = (error: unknown): string =>
-  typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+/**
+ * The message of anything thrown or failed with: an Error's (or error-like object's) `message`, else its text. The
+ * Store's NotFound names what is missing (`run 42 was not found`); Tyger's server names nothing, and the CLI says
+ * what Tyger says.
+ */
+export const messageOf = (error: unknown): string => {
+  if (error instanceof StoreError && error.reason === "NotFound") return NOT_FOUND_TEXT
+  return typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+}
 
 /** A failure Tyger's CLI would have received from its server prints as `<code>: <message>`. */
 export const serverText = (error: BuffersError): string =>

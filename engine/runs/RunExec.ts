@@ -8,20 +8,12 @@ import { type CreateOptions, createRecord, plan, RunsError } from "./internal/Ru
 import { teeInput } from "./RunTee.ts"
 import type * as Plan from "../plan/Plan.ts"
 import type { LogLine, LogOptions, LocalStreams } from "./Provider.ts"
+import { failedError } from "./RunFailedError.ts"
 import * as RunMonitor from "./RunMonitor.ts"
 import type { RunRecord } from "../store/RunRecord.ts"
 import { Store } from "../store/Store.ts"
 
-/** `tyger run exec`'s failure when the run ends other than Succeeded (Tyger's text). */
-export class RunFailedError extends Schema.TaggedError<RunFailedError>()("RunFailedError", {
-  runId: Schema.Int,
-  status: Schema.String,
-  statusReason: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    return `run failed with status ${this.status} (${this.statusReason ?? ""})`
-  }
-}
+export { RunFailedError } from "./RunFailedError.ts"
 
 /** The output sink failed (e.g. stdout closed); the run itself went on and its output buffer was written. */
 export class ExecOutputError extends Schema.TaggedError<ExecOutputError>()("ExecOutputError", {
@@ -138,13 +130,8 @@ export const exec = Effect.fn("Runs.exec")(function*(
 
     yield* Fiber.join(monitor)
     const ended = yield* store.getRun(record.id)
-    if (ended.status !== "Succeeded") {
-      return yield* new RunFailedError({
-        runId: ended.id,
-        status: ended.status,
-        ...(ended.statusReason === undefined ? {} : { statusReason: ended.statusReason })
-      })
-    }
+    // The monitor has finalised the run: its logs are archived, and their tail goes with the failure.
+    if (ended.status !== "Succeeded") return yield* Effect.flatMap(failedError(ended, logs), Effect.fail)
     // Tyger waits for its transfers: all of the input is stored even when the program read only part of it.
     yield* Fiber.join(writer)
     if (logFiber !== undefined) yield* Fiber.join(logFiber).pipe(Effect.timeout(LOGS_GRACE), Effect.ignore)

@@ -10,6 +10,7 @@ import type * as Plan from "../plan/Plan.ts"
 import type { PlanCompileError } from "../plan/PlanCompileError.ts"
 import { type LogLine, type LogOptions, Provider, type ProviderError } from "./Provider.ts"
 import * as RunExec from "./RunExec.ts"
+import { failedError, type RunFailedError } from "./RunFailedError.ts"
 import { RunLogArchive, type RunLogArchiveError } from "./RunLogArchive.ts"
 import * as RunMonitor from "./RunMonitor.ts"
 import { isTerminal, type RunFilter, type RunRecord } from "../store/RunRecord.ts"
@@ -17,7 +18,8 @@ import { Store } from "../store/Store.ts"
 import type { StoreError } from "../store/StoreError.ts"
 
 export { type CreateOptions, RunsError }
-export { CANCELED_BY_USER, type ExecOptions, ExecOutputError, LOGS_GRACE, RunFailedError } from "./RunExec.ts"
+export { CANCELED_BY_USER, type ExecOptions, ExecOutputError, LOGS_GRACE } from "./RunExec.ts"
+export { LOG_TAIL_LINES, RunFailedError } from "./RunFailedError.ts"
 
 /** Everything that can go wrong creating, reading or running a run. */
 export type RunsFailure =
@@ -31,6 +33,8 @@ export type RunsFailure =
   | RunLogArchiveError
 
 const WATCH_POLL = Duration.millis(250)
+/** How long an interrupted {@link Runs.run} waits for its canceled run to be finalised by its monitor. */
+const CANCEL_SETTLE = Duration.seconds(30)
 
 const sameObservation = (a: RunRecord, b: RunRecord) =>
   a.status === b.status && a.statusReason === b.statusReason && a.runningCount === b.runningCount &&
@@ -52,6 +56,15 @@ export class Runs extends Context.Service<Runs, {
     planned: { readonly plan: Plan.Plan; readonly run: Plan.Run },
     options?: CreateOptions
   ) => Effect.Effect<RunRecord, RunsFailure>
+  /**
+   * {@link create}, then waits until the run is final (ended, its containers removed, its logs archived): succeeds
+   * with the Succeeded run, its `buffers` typed as `create`'s, or fails with RunFailedError carrying the last lines of
+   * its logs. Interrupting it cancels the run and waits (up to 30 s) for it to be final.
+   */
+  readonly run: <O extends string>(
+    run: Run.Run<O>,
+    options?: CreateOptions
+  ) => Effect.Effect<RunRecord<O>, RunsFailure | RunFailedError>
   /**
    * Tyger's `run exec`: creates the run, supervises it in this process and streams its single unmapped input and
    * output; succeeds with the Succeeded run, fails with RunFailedError otherwise. Interrupting it cancels the run.
@@ -157,9 +170,25 @@ export class Runs extends Context.Service<Runs, {
           ? Stream.fromIterableEffect(Effect.map(archive.load(id), (lines) => select(lines, options)))
           : provider.logs(id, options)))
 
+    const final = (id: number) => Effect.repeat(get(id), { schedule: Schedule.spaced(WATCH_POLL), until: (r) => r.final })
+
+    const runToEnd = Effect.fn("Runs.run")(function*(run: Run.Any, options: CreateOptions = {}) {
+      // Created and its cancel armed in one step: an interruption in between would leave the run going unwatched.
+      const ended = yield* Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(restore(create(run, options)), (created) =>
+          restore(final(created.id)).pipe(
+            Effect.onInterrupt(() =>
+              cancel(created.id).pipe(Effect.andThen(final(created.id)), Effect.timeout(CANCEL_SETTLE), Effect.ignore)
+            )
+          ))
+      )
+      if (ended.status !== "Succeeded") return yield* Effect.flatMap(failedError(ended, logs), Effect.fail)
+      return ended
+    })
+
     const exec = (run: Run.Any, options: RunExec.ExecOptions = {}) => provide(RunExec.exec(run, options, logs))
 
-    return Runs.of({ create, createPlanned, exec, get, list, counts, setTags, cancel, watch, logs, monitor })
+    return Runs.of({ create, createPlanned, run: runToEnd, exec, get, list, counts, setTags, cancel, watch, logs, monitor })
   }))
 }
 

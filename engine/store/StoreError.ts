@@ -15,7 +15,18 @@ export const StoreErrorReason = Schema.Literals([
 ])
 export type StoreErrorReason = typeof StoreErrorReason.Type
 
-export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", errorFields(StoreErrorReason)) {}
+export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
+  ...errorFields(StoreErrorReason),
+  /** What was not found, for reason NotFound: `run 42`, `buffer 'abc'`. */
+  resource: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * A missing run or buffer, named: `run 42 was not found`. The CLI prints Tyger's server text instead (`NotFound: The
+ * resource was not found`), which names nothing; it tells this error by its reason, never by its message.
+ */
+export const notFound = (resource: string): StoreError =>
+  new StoreError({ reason: "NotFound", resource, message: `${resource} was not found` })
 
 const explanations: Record<Sqlite.SqlErrorKind, string> = {
   Busy: "the database stayed locked by another tyger process",

@@ -22,23 +22,6 @@ const greet = Codespec.job({
   command: ["sh", "-c", 'printf "Hello %s" "$(cat "$INPUT_PIPE")" > "$OUTPUT_PIPE"']
 })
 
-/**
- * Creates the run and waits until it is final (ended, its containers removed, its logs archived): the run's monitor
- * lives in this program, so the program must not end before its runs do. A run that did not succeed fails the
- * program. Returns the run's buffers, typed by its codespec's outputs (`.output` below needs no cast).
- */
-const runToEnd = <O extends string>(run: Run.Run<O>) =>
-  Effect.gen(function*() {
-    const runs = yield* Runs
-    const created = yield* runs.create(run)
-    let record = yield* runs.get(created.id)
-    while (!record.final) record = yield* Effect.andThen(Effect.sleep("200 millis"), runs.get(record.id))
-    if (record.status !== "Succeeded") {
-      return yield* Effect.fail(new Error(`run ${record.id} ${record.status}: ${record.statusReason ?? ""}`))
-    }
-    return created.buffers
-  })
-
 const pipeline = (name: string) =>
   Effect.gen(function*() {
     const buffers = yield* Buffers
@@ -46,10 +29,14 @@ const pipeline = (name: string) =>
     const bytes = new TextEncoder().encode(name)
     yield* buffers.write(yield* buffers.open({ _tag: "BufferId", id: input.id }, "write"), BufferWriter.fromIterable([bytes]))
 
+    // `runs.run` waits until the run is final: the run's monitor lives in this program, which must not end before
+    // its runs do. A run that does not succeed fails the program with RunFailedError, the last lines of its logs in
+    // its message. The buffers are typed by the codespec's outputs: `.output` needs no cast.
+    const runs = yield* Runs
+    const shouted = yield* runs.run(Run.job(shout, { buffers: { input: input.id } }))
     // The second run reads the first one's output buffer, created with it.
-    const shouted = yield* runToEnd(Run.job(shout, { buffers: { input: input.id } }))
-    const greeted = yield* runToEnd(Run.job(greet, { buffers: { input: shouted.output } }))
-    return new TextDecoder().decode(yield* buffers.readAll(greeted.output))
+    const greeted = yield* runs.run(Run.job(greet, { buffers: { input: shouted.buffers.output } }))
+    return new TextDecoder().decode(yield* buffers.readAll(greeted.buffers.output))
   })
 
 const greetingText = await Effect.runPromise(

@@ -1,6 +1,6 @@
 import { DateTime, Effect } from "effect"
 import { type BufferFilter, type BufferRecord, type BufferUpdate, eTagOf, type ListBuffersOptions } from "../BufferRecord.ts"
-import { StoreError } from "../StoreError.ts"
+import { notFound as storeNotFound, StoreError } from "../StoreError.ts"
 import type { SqlConnection, SqlRow, SqlValue } from "./Sqlite.ts"
 
 /**
@@ -60,7 +60,7 @@ export const makeBufferMethods = (
 ) => {
   const now = Effect.map(DateTime.now, DateTime.toEpochMillis)
   const byId = connection.prepare(`SELECT * FROM (${EFFECTIVE}) WHERE id = ?3`)
-  const notFound = () => new StoreError({ reason: "NotFound", message: "The resource was not found" })
+  const notFound = (id: string, softDeleted = false) => storeNotFound(`${softDeleted ? "soft-deleted " : ""}buffer '${id}'`)
   const precondition = (message: string) => new StoreError({ reason: "PreconditionFailed", message })
 
   const current = (id: string, at: number): BufferRecord | undefined => {
@@ -79,12 +79,12 @@ export const makeBufferMethods = (
       const outcome = yield* use(action, () =>
         connection.immediate(() => {
           const record = current(id, at)
-          if (record === undefined) return notFound()
+          if (record === undefined) return notFound(id)
           const next = change(record, at)
           if (next instanceof StoreError) return next
           connection.prepare("UPDATE buffers SET soft_deleted = ?, expires_at = ?, tags = ? WHERE id = ?")
             .run(next.softDeleted ? 1 : 0, next.expiresAt ?? null, JSON.stringify(next.tags), id)
-          return current(id, at) ?? notFound()
+          return current(id, at) ?? notFound(id)
         }))
       return outcome instanceof StoreError ? yield* outcome : outcome
     })
@@ -99,14 +99,14 @@ export const makeBufferMethods = (
     yield* use(`creating buffer '${buffer.id}'`, () =>
       connection.prepare("INSERT INTO buffers (id, created_at, location, tags, expires_at) VALUES (?, ?, ?, ?, ?)")
         .run(buffer.id, at, buffer.location, JSON.stringify(buffer.tags), buffer.expiresAt ?? null))
-    return current(buffer.id, at) ?? (yield* notFound())
+    return current(buffer.id, at) ?? (yield* notFound(buffer.id))
   })
 
   /** The buffer in the requested state (Tyger: soft-deleted buffers are visible only with `--soft-deleted`). */
   const getBuffer = Effect.fn("Store.getBuffer")(function*(id: string, options: { readonly softDeleted: boolean }) {
     const at = yield* now
     const record = yield* use(`reading buffer '${id}'`, () => current(id, at))
-    if (record === undefined || record.softDeleted !== options.softDeleted) return yield* notFound()
+    if (record === undefined || record.softDeleted !== options.softDeleted) return yield* notFound(id, options.softDeleted)
     return record
   })
 
@@ -134,7 +134,7 @@ export const makeBufferMethods = (
 
   const updateBuffer = Effect.fn("Store.updateBuffer")(function*(id: string, softDeleted: boolean, update: BufferUpdate) {
     return yield* mutate(`updating buffer '${id}'`, id, (record) => {
-      if (record.softDeleted !== softDeleted) return notFound()
+      if (record.softDeleted !== softDeleted) return notFound(id, softDeleted)
       if (update.ifMatch !== undefined && update.ifMatch !== record.eTag) return precondition("ETag does not match")
       return {
         softDeleted: record.softDeleted,
@@ -162,7 +162,7 @@ export const makeBufferMethods = (
   const purgeBuffer = Effect.fn("Store.purgeBuffer")(function*(id: string) {
     const at = yield* now
     const before = yield* use(`purging buffer '${id}'`, () => current(id, at))
-    if (before === undefined) return yield* notFound()
+    if (before === undefined) return yield* notFound(id)
     if (!before.softDeleted) return yield* precondition("Buffer is not soft-deleted")
     yield* use(`purging buffer '${id}'`, () =>
       connection.prepare("UPDATE buffers SET soft_deleted = 1, expires_at = ? WHERE id = ?").run(at, id))

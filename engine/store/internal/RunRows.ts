@@ -1,6 +1,6 @@
 import { DateTime, Effect } from "effect"
 import { eTagOf, isTerminal, type RunFilter, type RunRecord, type RunTransition, type Status } from "../RunRecord.ts"
-import { StoreError } from "../StoreError.ts"
+import { notFound as storeNotFound, StoreError } from "../StoreError.ts"
 import type { SqlConnection, SqlRow, SqlValue } from "./Sqlite.ts"
 
 const optionalNumber = (value: SqlValue | undefined): number | undefined =>
@@ -52,7 +52,7 @@ export const makeRunMethods = (
 ) => {
   const now = Effect.map(DateTime.now, DateTime.toEpochMillis)
   const byId = connection.prepare("SELECT * FROM runs WHERE id = ?")
-  const notFound = () => new StoreError({ reason: "NotFound", message: "The resource was not found" })
+  const notFound = (id: number) => storeNotFound(`run ${id}`)
   const read = (id: number) => {
     const row = byId.get(id)
     return row === undefined ? undefined : toRecord(row)
@@ -70,12 +70,12 @@ export const makeRunMethods = (
           .run(at, JSON.stringify(run.tags), JSON.stringify(run.document), JSON.stringify(run.plan))
         return Number(connection.prepare("SELECT last_insert_rowid() AS id").get()?.["id"])
       }))
-    return read(id) ?? (yield* notFound())
+    return read(id) ?? (yield* notFound(id))
   })
 
   const getRun = Effect.fn("Store.getRun")(function*(id: number) {
     const record = yield* use(`reading run ${id}`, () => read(id))
-    return record ?? (yield* notFound())
+    return record ?? (yield* notFound(id))
   })
 
   const listRuns = Effect.fn("Store.listRuns")(function*(
@@ -105,12 +105,12 @@ export const makeRunMethods = (
     const outcome = yield* use(`updating run ${id}`, () =>
       connection.immediate(() => {
         const record = read(id)
-        if (record === undefined) return notFound()
+        if (record === undefined) return notFound(id)
         if (ifMatch !== undefined && ifMatch !== record.eTag) {
           return new StoreError({ reason: "PreconditionFailed", message: "ETag does not match" })
         }
         connection.prepare("UPDATE runs SET tags = ? WHERE id = ?").run(JSON.stringify(tags), id)
-        return read(id) ?? notFound()
+        return read(id) ?? notFound(id)
       }))
     return outcome instanceof StoreError ? yield* outcome : outcome
   })

@@ -13,7 +13,7 @@ import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
 import { fromGenerator } from "../../../engine/buffers/internal/ByteSource.ts"
 import type { LogLine } from "../../../engine/runs/Provider.ts"
 import type { RunRecord } from "../../../engine/store/RunRecord.ts"
-import { Runs } from "../../../engine/runs/Runs.ts"
+import { RunFailedError, Runs } from "../../../engine/runs/Runs.ts"
 import { Store } from "../../../engine/store/Store.ts"
 import { dockerOrSkip, testImage, testSession } from "../../support/Docker.ts"
 import { tempDir } from "../../support/Run.ts"
@@ -138,6 +138,21 @@ describe("Runs (engine API) on Docker", () => {
       const error = failureOf(exit)
       assert.equal(error?._tag, "RunFailedError")
       assert.equal(error?.message, "run failed with status Failed (Main exited with code 3)")
+      assert.deepEqual((error as RunFailedError | undefined)?.logTail, [])
+    })))
+
+  test("exec: a failing run's RunFailedError carries the last 20 lines of its logs, in its message too", { skip }, () =>
+    run(Effect.gen(function*() {
+      const runs = yield* Runs
+      const error = yield* Effect.flip(runs.exec(Run.job(Codespec.job({
+        image: testImage,
+        buffers: { outputs: ["output"] },
+        command: ["sh", "-c", 'i=1; while [ $i -le 25 ]; do echo "line $i"; i=$((i+1)); done; exit 1']
+      }))))
+      assert.ok(error instanceof RunFailedError)
+      const expected = Array.from({ length: 20 }, (_, i) => `line ${i + 6}`)
+      assert.deepEqual(error.logTail, expected)
+      assert.equal(error.message, `run failed with status Failed (Main exited with code 1)\nlast log lines:\n${expected.map((l) => `  ${l}`).join("\n")}`)
     })))
 
   test("exec refuses more than one unmapped input or output buffer, before creating anything", { skip }, () =>

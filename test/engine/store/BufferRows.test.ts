@@ -39,7 +39,7 @@ describe("buffer metadata in the Store", () => {
       const deleted = yield* store.softDeleteBuffer(buffer.id)
       assert.notEqual(deleted.eTag, expiring.eTag)
       assert.equal(deleted.expiresAt, TestStore.T0 + DAY)
-      assert.equal(yield* failure(store.getBuffer(buffer.id, { softDeleted: false })), "The resource was not found")
+      assert.equal(yield* failure(store.getBuffer(buffer.id, { softDeleted: false })), `buffer '${buffer.id}' was not found`)
       assert.equal((yield* store.getBuffer(buffer.id, { softDeleted: true })).id, buffer.id)
     })))
 
@@ -55,7 +55,9 @@ describe("buffer metadata in the Store", () => {
       const restored = yield* store.restoreBuffer(buffer.id)
       assert.equal(restored.softDeleted, false)
       assert.equal(restored.expiresAt, undefined)
-      assert.equal(yield* failure(store.getBuffer("nosuchbuffer", { softDeleted: false })), "The resource was not found")
+      assert.equal(yield* failure(store.getBuffer("nosuchbuffer", { softDeleted: false })), "buffer 'nosuchbuffer' was not found")
+      const missing = yield* Effect.flip(store.updateBuffer("nosuchbuffer", false, { tags: {} }))
+      assert.deepEqual([missing.reason, missing.resource], ["NotFound", "buffer 'nosuchbuffer'"])
     })))
 
   test("an expired buffer is soft-deleted before any sweep, and gone after its soft-deleted lifetime", () =>
@@ -63,13 +65,13 @@ describe("buffer metadata in the Store", () => {
       const store = yield* Store
       const buffer = yield* create({}, TestStore.T0 + 60_000)
       yield* TestClock.adjust("61 seconds")
-      assert.equal(yield* failure(store.getBuffer(buffer.id, { softDeleted: false })), "The resource was not found")
+      assert.equal(yield* failure(store.getBuffer(buffer.id, { softDeleted: false })), `buffer '${buffer.id}' was not found`)
       const soft = yield* store.getBuffer(buffer.id, { softDeleted: true })
       assert.equal(soft.expiresAt, TestStore.T0 + 60_000 + DAY)
       assert.deepEqual(yield* store.sweepBuffers(100), [])
       assert.equal((yield* store.getBuffer(buffer.id, { softDeleted: true })).eTag, soft.eTag)
       yield* TestClock.adjust("1 day")
-      assert.equal(yield* failure(store.getBuffer(buffer.id, { softDeleted: true })), "The resource was not found")
+      assert.equal(yield* failure(store.getBuffer(buffer.id, { softDeleted: true })), `soft-deleted buffer '${buffer.id}' was not found`)
       assert.deepEqual(yield* store.sweepBuffers(100), [buffer.id])
       yield* store.forgetBuffers([buffer.id])
       assert.deepEqual(yield* store.sweepBuffers(100), [])

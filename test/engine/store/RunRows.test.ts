@@ -73,4 +73,16 @@ describe("runs in the Store", () => {
       assert.equal(after.final, false)
       assert.deepEqual((yield* store.unfinishedRuns(10)).map((r) => r.id), [run.id])
     })))
+
+  test("a missing run's NotFound names it (the CLI prints Tyger's text, by the reason)", () =>
+    withStore(Effect.gen(function*() {
+      const store = yield* Store
+      const missing = (yield* create()).id + 41
+      for (const attempt of [store.getRun(missing), store.setRunTags(missing, { a: "b" })]) {
+        const error = yield* Effect.flip(attempt)
+        assert.equal(error.reason, "NotFound")
+        assert.equal(error.resource, `run ${missing}`)
+        assert.equal(error.message, `run ${missing} was not found`)
+      }
+    })))
 })
