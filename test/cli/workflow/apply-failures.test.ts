@@ -85,9 +85,11 @@ describe("tyger apply: a failing run, a broken workflow (end to end)", { skip },
       assert.deepEqual(await ws.tyger("apply", "wf.ts", ...flags), {
         code: 1,
         stdout: "",
-        stderr: "Error: runs.consumer.job.buffers.bogus: Buffer argument 'bogus' does not correspond to a buffer parameter on the codespec\n" +
-          "Error: runs.Side: run names must consist of lower case alphanumeric characters or '-', start and end with an alphanumeric " +
-          "character, and be at most 52 characters\n"
+        // At the lines of wf.ts (fixtures/Workspace.ts writes the consumer on line 7, the side run on line 8).
+        stderr: "Error: wf.ts:7:29 run consumer → job.buffers.bogus: Buffer argument 'bogus' does not correspond to a buffer parameter " +
+          "on the codespec; its parameters are 'input' and 'output'\n" +
+          "Error: wf.ts:8:25 run Side: run names must consist of lower case alphanumeric characters or '-', start and end with an " +
+          "alphanumeric character, and be at most 52 characters\n"
       }, flags.join(" "))
     }
     assert.deepEqual(await ws.tyger("workflow", "show", "wf", "-o", "json"), before)
