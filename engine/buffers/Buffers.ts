@@ -6,7 +6,7 @@ import { type Access, BlobStore, type BlobStoreError, type Container } from "./B
 import { BufferDataError, messages } from "./BufferDataError.ts"
 import * as BufferFormat from "./BufferFormat.ts"
 import * as BufferReader from "./BufferReader.ts"
-import { type BufferFilter, type BufferRecord, makeId } from "../store/BufferRecord.ts"
+import { type BufferFilter, type BufferRecord, makeId, MAX_EXPIRES_AT } from "../store/BufferRecord.ts"
 import * as BufferWriter from "./BufferWriter.ts"
 import { Store } from "../store/Store.ts"
 import { StoreError } from "../store/StoreError.ts"
@@ -175,6 +175,14 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
     ))
   }
 
+  /** `now + ttl`, refused before anything is created when no stored time can hold it. */
+  const expiryAfter = (now: number, ttl: Duration.Duration) => {
+    const at = now + Duration.toMillis(ttl)
+    return Number.isSafeInteger(at) && at <= MAX_EXPIRES_AT
+      ? Effect.succeed(at)
+      : fail("InvalidInput", "The TTL is too long: the buffer would expire after the year 9999.")
+  }
+
   const create = Effect.fn("Buffers.create")(function*(options: CreateOptions) {
     const tags = options.tags ?? {}
     yield* validateTags(tags)
@@ -182,7 +190,7 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
     const now = yield* nowMillis
     const id = makeId()
     yield* blobs.createContainer(id)
-    const expiresAt = options.ttl === undefined ? {} : { expiresAt: now + Duration.toMillis(options.ttl) }
+    const expiresAt = options.ttl === undefined ? {} : { expiresAt: yield* expiryAfter(now, options.ttl) }
     // The row makes the buffer visible; without it the container would be an orphan no sweep ever finds.
     return yield* store.createBuffer({ id, location: blobs.location, tags, ...expiresAt }).pipe(
       Effect.onError(() => Effect.ignore(blobs.deleteContainer(id)))
@@ -196,7 +204,7 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
   const set = Effect.fn("Buffers.set")(function*(id: string, options: SetOptions) {
     const softDeleted = options.softDeleted ?? false
     const given = options.eTag !== undefined && options.eTag !== "" ? options.eTag : undefined
-    const expiry = options.ttl === undefined ? {} : { expiresAt: (yield* nowMillis) + Duration.toMillis(options.ttl) }
+    const expiry = options.ttl === undefined ? {} : { expiresAt: yield* expiryAfter(yield* nowMillis, options.ttl) }
     if (options.clearTags === true) {
       const ifMatch = given === undefined ? {} : { ifMatch: given }
       return yield* mapStore(store.updateBuffer(id, softDeleted, { tags: options.tags ?? {}, ...expiry, ...ifMatch }))

@@ -68,3 +68,9 @@ export interface BufferUpdate {
   /** The ETag the caller last saw (Tyger's `If-Match`). */
   readonly ifMatch?: string
 }
+
+/**
+ * The latest expiry a buffer may have: .NET's DateTimeOffset.MaxValue (Tyger's limit), within what a JavaScript Date
+ * and a number read back from SQLite hold exactly. A later time would be stored and then fail every read of the table.
+ */
+export const MAX_EXPIRES_AT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)

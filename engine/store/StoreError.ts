@@ -4,6 +4,8 @@ import { errorFields } from "../../model/ErrorFields.ts"
 
 export const StoreErrorReason = Schema.Literals([
   "NotFound",
+  /** A value no row may hold (an expiry past the year 9999): refused before anything is written. */
+  "InvalidInput",
   /** A state check failed: an ETag mismatch, or a buffer not in the state the operation needs. */
   "PreconditionFailed",
   "Busy",

@@ -1,5 +1,5 @@
 import { DateTime, Effect } from "effect"
-import { type BufferFilter, type BufferRecord, type BufferUpdate, eTagOf, type ListBuffersOptions } from "../BufferRecord.ts"
+import { type BufferFilter, type BufferRecord, type BufferUpdate, eTagOf, type ListBuffersOptions, MAX_EXPIRES_AT } from "../BufferRecord.ts"
 import { notFound as storeNotFound, StoreError } from "../StoreError.ts"
 import type { SqlConnection, SqlRow, SqlValue } from "./Sqlite.ts"
 
@@ -53,6 +53,11 @@ const filterSql = (filter: BufferFilter, params: Array<SqlValue>): string => {
   return sql
 }
 
+const timeProblem = (at: number): StoreError | undefined =>
+  Number.isSafeInteger(at) && at >= 0 && at <= MAX_EXPIRES_AT
+    ? undefined
+    : new StoreError({ reason: "InvalidInput", message: "the expiry time must be between 1970 and the end of the year 9999" })
+
 export const makeBufferMethods = (
   connection: SqlConnection,
   use: <A>(action: string, body: () => A) => Effect.Effect<A, StoreError>,
@@ -66,6 +71,11 @@ export const makeBufferMethods = (
   const current = (id: string, at: number): BufferRecord | undefined => {
     const row = byId.get(at, softDeletedLifetimeMs, id)
     return row === undefined || Number(row["state"]) === GONE ? undefined : toRecord(row)
+  }
+
+  const checkTime = (at: number) => {
+    const problem = timeProblem(at)
+    return problem === undefined ? Effect.void : Effect.fail(problem)
   }
 
   /** Runs `change` on the buffer inside one write transaction; it returns the new row values or an error. */
@@ -82,6 +92,7 @@ export const makeBufferMethods = (
           if (record === undefined) return notFound(id)
           const next = change(record, at)
           if (next instanceof StoreError) return next
+          if (next.expiresAt !== undefined && timeProblem(next.expiresAt) !== undefined) return timeProblem(next.expiresAt)!
           connection.prepare("UPDATE buffers SET soft_deleted = ?, expires_at = ?, tags = ? WHERE id = ?")
             .run(next.softDeleted ? 1 : 0, next.expiresAt ?? null, JSON.stringify(next.tags), id)
           return current(id, at) ?? notFound(id)
@@ -96,10 +107,15 @@ export const makeBufferMethods = (
     readonly expiresAt?: number
   }) {
     const at = yield* now
-    yield* use(`creating buffer '${buffer.id}'`, () =>
-      connection.prepare("INSERT INTO buffers (id, created_at, location, tags, expires_at) VALUES (?, ?, ?, ?, ?)")
-        .run(buffer.id, at, buffer.location, JSON.stringify(buffer.tags), buffer.expiresAt ?? null))
-    return current(buffer.id, at) ?? (yield* notFound(buffer.id))
+    if (buffer.expiresAt !== undefined) yield* checkTime(buffer.expiresAt)
+    // Read back inside the transaction: a row no read could decode is rolled back, never left to fail every `list`.
+    const created = yield* use(`creating buffer '${buffer.id}'`, () =>
+      connection.immediate(() => {
+        connection.prepare("INSERT INTO buffers (id, created_at, location, tags, expires_at) VALUES (?, ?, ?, ?, ?)")
+          .run(buffer.id, at, buffer.location, JSON.stringify(buffer.tags), buffer.expiresAt ?? null)
+        return current(buffer.id, at)
+      }))
+    return created ?? (yield* notFound(buffer.id))
   })
 
   /** The buffer in the requested state (Tyger: soft-deleted buffers are visible only with `--soft-deleted`). */
