@@ -41,11 +41,14 @@ export const readConfig = (environment: Environment, globals: GlobalOptions): Pf
   const logFormat = Pflag.enumValue(Pflag.flagLabel("log-format"), globals.logFormat ?? "", Logging.FORMATS)
   if (Result.isFailure(logFormat)) return Result.fail(logFormat.failure)
   const { env, cwd } = environment
-  const dataDir = globals.dataDir !== undefined && globals.dataDir !== "" ? globals.dataDir : DataDir.resolveDataDir(env)
+  const given = globals.dataDir !== undefined && globals.dataDir !== "" ? globals.dataDir : DataDir.resolveDataDir(env)
+  const dataDir = given === undefined ? undefined : Path.resolve(cwd, given)
+  const unusable = dataDir === undefined ? undefined : DataDir.unusable(dataDir)
+  if (unusable !== undefined) return Result.fail(unusable)
   return Result.succeed({
     logLevel: logLevel.success,
     logFormat: logFormat.success,
-    dataDir: dataDir === undefined ? undefined : Path.resolve(cwd, dataDir),
+    dataDir,
     colors: isTerminal(environment.stdout) && (env["NO_COLOR"] ?? "") === "" && env["TERM"] !== "dumb"
   })
 }

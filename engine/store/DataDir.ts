@@ -40,3 +40,26 @@ export const sharedWarning = (dataDir: string): string | undefined => {
   return `the data directory ${dataDir} can be read by other users (mode ${(mode & 0o777).toString(8).padStart(4, "0")}); ` +
     `tyger-ts keeps its own files in it private, but consider: chmod 700 ${dataDir}`
 }
+
+/** Kernel file systems: a database there fails in odd ways (a read of /proc/x can spin forever), so none is used. */
+const KERNEL_FILE_SYSTEMS = ["/proc", "/sys", "/dev"]
+
+/**
+ * Why `dataDir` cannot hold tyger-ts' data, or undefined. The nearest existing ancestor is resolved first, so that
+ * a symbolic link into /proc (`/proc/self/…` from elsewhere) is caught too.
+ */
+export const unusable = (dataDir: string): string | undefined => {
+  let existing = dataDir
+  while (!Fs.existsSync(existing) && Path.dirname(existing) !== existing) existing = Path.dirname(existing)
+  let real = existing
+  try {
+    real = Fs.realpathSync(existing)
+  } catch {
+    // Unreadable: the store will say so when it opens.
+  }
+  const resolved = Path.join(real, Path.relative(existing, dataDir))
+  const kernel = KERNEL_FILE_SYSTEMS.find((root) => resolved === root || resolved.startsWith(`${root}/`))
+  return kernel === undefined
+    ? undefined
+    : `the data directory ${dataDir} is under ${kernel}, a kernel file system: use a directory on a regular file system`
+}

@@ -9,6 +9,7 @@ import process from "node:process"
 import { describe, test } from "node:test"
 import { collect, quote, root, tygerArgv } from "../support/Cli.ts"
 import { tempDir } from "../support/Run.ts"
+import { tyger as tygerIn } from "./Harness.ts"
 
 const walk = (dir: string): Array<string> =>
   Fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -44,5 +45,20 @@ describe("a pre-existing 0755 data directory", () => {
     const warnings = result.stderr.split("\n").filter((line) => line.includes("can be read by other users"))
     assert.equal(warnings.length, 4)
     assert.match(warnings[0]!, /WRN the data directory .* can be read by other users \(mode 0755\).*chmod 700/)
+  })
+})
+
+describe("a data directory on a kernel file system", () => {
+  test("/proc, /sys or /dev (also through a symbolic link) is refused at once, exit 1", async () => {
+    const link = Path.join(tempDir("tyger-proc-link-"), "proc")
+    Fs.symlinkSync("/proc", link)
+    for (const [dataDir, kernel] of [["/proc/x", "/proc"], ["/sys/fs/x", "/sys"], [Path.join(link, "self", "x"), "/proc"]] as const) {
+      const result = await tygerIn({ dataDir }, "buffer", "list")
+      assert.deepEqual(result, {
+        code: 1,
+        stdout: "",
+        stderr: `Error: the data directory ${dataDir} is under ${kernel}, a kernel file system: use a directory on a regular file system\n`
+      })
+    }
   })
 })
