@@ -1,4 +1,4 @@
-import { Duration, Effect, Fiber, Schema, Stream } from "effect"
+import { Cause, Duration, Effect, Exit, Fiber, Option, Schema, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 import type * as Run from "../../dsl/Run.ts"
 import type { ByteSink } from "../buffers/BufferReader.ts"
@@ -130,8 +130,18 @@ export const exec = Effect.fn("Runs.exec")(function*(
 
     yield* Fiber.join(monitor)
     const ended = yield* store.getRun(record.id)
-    // The monitor has finalised the run: its logs are archived, and their tail goes with the failure.
-    if (ended.status !== "Succeeded") return yield* Effect.flatMap(failedError(ended, logs), Effect.fail)
+    if (ended.status !== "Succeeded") {
+      // The input's writer failing (a full disk, a broken stdin) starves the run, which then fails for want of data
+      // ("the input buffer's data ended early"): the writer's own failure is the cause to report.
+      // By the time the monitor has finalised the run, such a writer has long ended: it is looked at, not waited for.
+      const written = writer.pollUnsafe()
+      if (written !== undefined && Exit.isFailure(written)) {
+        const cause = Cause.findErrorOption(written.cause)
+        if (Option.isSome(cause)) return yield* Effect.fail(cause.value)
+      }
+      // The monitor has finalised the run: its logs are archived, and their tail goes with the failure.
+      return yield* Effect.flatMap(failedError(ended, logs), Effect.fail)
+    }
     // Tyger waits for its transfers: all of the input is stored even when the program read only part of it.
     yield* Fiber.join(writer)
     if (logFiber !== undefined) yield* Fiber.join(logFiber).pipe(Effect.timeout(LOGS_GRACE), Effect.ignore)

@@ -155,6 +155,22 @@ describe("Runs (engine API) on Docker", () => {
       assert.equal(error.message, `run failed with status Failed (Main exited with code 1)\nlast log lines:\n${expected.map((l) => `  ${l}`).join("\n")}`)
     })))
 
+  test("exec: when the input's writer fails (a full disk, a broken stdin), that failure is reported, not the starved run's", { skip }, () =>
+    run(Effect.gen(function*() {
+      const runs = yield* Runs
+      const copy = Codespec.job({
+        image: testImage,
+        buffers: { inputs: ["input"], outputs: ["output"] },
+        command: ["sh", "-c", 'cat "$INPUT_PIPE" > "$OUTPUT_PIPE"']
+      })
+      const failing = BufferWriter.fromIterable((async function*() {
+        yield encoder.encode("some data\n")
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" })
+      })())
+      const error = yield* Effect.flip(runs.exec(Run.job(copy), { input: failing }))
+      assert.equal(error.message, "error reading from input: ENOSPC: no space left on device, write")
+    })))
+
   test("exec refuses more than one unmapped input or output buffer, before creating anything", { skip }, () =>
     run(Effect.gen(function*() {
       const runs = yield* Runs
