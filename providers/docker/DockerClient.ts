@@ -1,17 +1,20 @@
 // A typed client for the slice of the Docker Engine API the Docker provider uses, over the engine's unix socket with
 // node:http (which Node, Bun and Deno all implement). Run data never goes through the attach API: it flows through
 // FIFOs bind-mounted into the containers, which is ~20x faster, so attach is deliberately absent.
+import process from "node:process"
 import { Context, Duration, Effect, Layer, Stream } from "effect"
 import { HttpClient } from "effect/http"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { DockerError } from "./DockerError.ts"
 import * as Host from "./internal/Host.ts"
 import * as ContainerLogs from "./internal/ContainerLogs.ts"
+import * as Deadlines from "./internal/Deadlines.ts"
 import type * as LogFrames from "./internal/LogFrames.ts"
 import * as Ndjson from "./internal/Ndjson.ts"
 import * as Pull from "./internal/Pull.ts"
 import { type Filters, filtersParam, flag, id, pullQuery, timeParam } from "./internal/Query.ts"
 import * as Schemas from "./internal/Schemas.ts"
+import * as SocketAgent from "./internal/SocketAgent.ts"
 import * as Transport from "./internal/Transport.ts"
 
 export type {
@@ -54,8 +57,25 @@ export interface NetworkSpec {
 export interface DockerClientOptions {
   /** `DOCKER_HOST` as the composition root read it; unset or empty means unix:///var/run/docker.sock. */
   readonly host?: string | undefined
-  /** Time limit of each plain call (not of waits, log follows, event streams or pulls). @default 2 minutes */
+  /**
+   * Time limit of connecting to the engine's socket. @default 10 seconds, or `TYGER_TS_DOCKER_TIMEOUT_MS` when that is
+   * shorter
+   */
+  readonly connectTimeout?: Duration.Input
+  /**
+   * Time limit of the response headers of every call but pulls: plain calls, and waits, log follows and event streams,
+   * whose headers the engine sends at once. What stops a hung engine from hanging its caller.
+   * @default 30 seconds, or `TYGER_TS_DOCKER_TIMEOUT_MS`
+   */
+  readonly headersTimeout?: Duration.Input
+  /** Time limit of each plain call, body included (not of waits, log follows, event streams or pulls). @default 2 minutes */
   readonly requestTimeout?: Duration.Input
+  /**
+   * Where `TYGER_TS_DOCKER_TIMEOUT_MS` (milliseconds) is read, for the deadlines these options leave unset: read here,
+   * not only by a composition root, so that the CLI, its detached run monitors and any program on this client honour
+   * it alike. @default process.env
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }
 
 export class DockerClient extends Context.Service<DockerClient, {
@@ -131,23 +151,35 @@ export class DockerClient extends Context.Service<DockerClient, {
     options?: { readonly aliases?: ReadonlyArray<string> }
   ) => Effect.Effect<void, DockerError>
 }>()("tyger-ts/providers/docker/DockerClient") {
-  /** Building the layer touches nothing: the first call connects (and negotiates the API version). */
+  /**
+   * Building the layer touches nothing: the first call connects (and negotiates the API version). An invalid
+   * `TYGER_TS_DOCKER_TIMEOUT_MS` fails every call, as an unusable DOCKER_HOST does.
+   */
   static readonly layer = (options: DockerClientOptions = {}): Layer.Layer<DockerClient> => {
-    const endpoint = Host.parseHost(options.host)
-    return Layer.effect(DockerClient, make(endpoint, options.requestTimeout ?? Duration.minutes(2))).pipe(
-      Layer.provide(
-        NodeHttpClient.layerNodeHttpOptions(endpoint._tag === "Unix" ? { socketPath: endpoint.socketPath } : {})
-      )
+    const parsed = Host.parseHost(options.host)
+    const resolved = Deadlines.resolve(options, options.env ?? process.env)
+    const endpoint: Host.Endpoint = resolved._tag === "Invalid" && parsed._tag === "Unix"
+      ? { _tag: "Unsupported", host: parsed.host, message: resolved.message }
+      : parsed
+    const deadlines = resolved._tag === "Ok" ? resolved.deadlines : Deadlines.defaults
+    const agent = endpoint._tag === "Unix"
+      ? SocketAgent.layer(endpoint.socketPath, deadlines.connect)
+      : NodeHttpClient.layerAgent
+    return Layer.effect(DockerClient, make(endpoint, deadlines)).pipe(
+      Layer.provide(Layer.provide(NodeHttpClient.layerNodeHttpNoAgent, agent))
     )
   }
 }
 
-const make = (endpoint: Host.Endpoint, requestTimeout: Duration.Input) =>
+const make = (endpoint: Host.Endpoint, deadlines: Deadlines.Deadlines) =>
   Effect.gen(function*() {
-    const http = Transport.make(endpoint, yield* HttpClient.HttpClient, requestTimeout)
+    const http = Transport.make(endpoint, yield* HttpClient.HttpClient, deadlines)
 
     const pullImage = (image: string, options?: { readonly timeout?: Duration.Input }) => {
-      const progress = http.bytes("POST", "/images/create", { query: pullQuery(image) }).pipe(Pull.progress(image))
+      // Before a pull the caller has inspected the image, which has shown the engine to be answering.
+      const progress = http.bytes("POST", "/images/create", { query: pullQuery(image), lateHeaders: true }).pipe(
+        Pull.progress(image)
+      )
       if (options?.timeout === undefined) return progress
       const limit = Duration.fromInputUnsafe(options.timeout)
       return Stream.interruptWhen(

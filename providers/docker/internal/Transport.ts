@@ -1,13 +1,16 @@
 // HTTP to the engine: the versioned path prefix (negotiated on first use, not when the layer is built, so a layer can
-// exist while dockerd is still starting), and the translation of every failure into one DockerError.
-import { Duration, Effect, Option, Schema, Semaphore, Stream } from "effect"
+// exist while dockerd is still starting), the deadlines of every call, and the translation of every failure into one
+// DockerError.
+import { Effect, Option, Schema, Semaphore, Stream } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import type { HttpClientError, HttpClientResponse } from "effect/http"
 import { DockerError } from "../DockerError.ts"
 import type { Reason } from "../DockerError.ts"
 import * as ApiVersion from "./ApiVersion.ts"
+import * as Deadlines from "./Deadlines.ts"
 import type { Endpoint } from "./Host.ts"
 import * as Schemas from "./Schemas.ts"
+import { CONNECT_TIMEOUT_CODE } from "./SocketAgent.ts"
 
 export type Method = "GET" | "POST" | "DELETE"
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>
@@ -18,14 +21,23 @@ export interface RequestOptions {
   readonly body?: { readonly schema: Schema.Codec<any, any>; readonly value: unknown }
   /** Unversioned path (`/_ping`, `/version`): usable before negotiation. */
   readonly unversioned?: boolean
-  /** No time limit for `json`/`empty` (waits): the caller bounds these. `bytes` streams are never timed. */
+  /**
+   * No limit on the whole of a `json`/`empty` call (waits): the caller bounds these. `bytes` streams never have one.
+   * Their headers still have the headers deadline.
+   */
   readonly untimed?: boolean
+  /**
+   * The engine sends the headers only once it has something to report (a pull: once the registry has answered), so
+   * there is no headers deadline either: the caller bounds the call.
+   */
+  readonly lateHeaders?: boolean
 }
 
 export interface Transport {
   readonly host: string
   readonly apiVersion: Effect.Effect<string, DockerError>
-  /** Sends the request (never timed: `json` and `empty` are); any status ≥ 400 becomes a DockerError carrying the
+  /** Sends the request and succeeds with the response once its headers have arrived, within the headers deadline (the
+   * body is never timed: `json` and `empty` time theirs); any status ≥ 400 becomes a DockerError carrying the
    * engine's message. */
   readonly send: (method: Method, path: string, options?: RequestOptions) => Effect.Effect<
     HttpClientResponse.HttpClientResponse,
@@ -116,7 +128,7 @@ const unexpected = (operation: string, cause: unknown): DockerError =>
 export const make = (
   endpoint: Endpoint,
   client: HttpClient.HttpClient,
-  requestTimeout: Duration.Input
+  deadlines: Deadlines.Deadlines
 ): Transport => {
   // The URL's host only fills the Host header: every connection goes to the socket.
   const origin = "http://localhost"
@@ -143,9 +155,12 @@ export const make = (
         )
       }
       const response = yield* client.execute(req).pipe(
-        Effect.mapError((error: HttpClientError.HttpClientError) =>
-          error.reason._tag === "TransportError" ? unavailable(endpoint.host, operation, error) : unexpected(operation, error)
-        )
+        Effect.mapError((error: HttpClientError.HttpClientError) => {
+          if (error.reason._tag !== "TransportError") return unexpected(operation, error)
+          return errorCode(error) === CONNECT_TIMEOUT_CODE
+            ? Deadlines.notConnected(endpoint.host, operation, deadlines.connect, error)
+            : unavailable(endpoint.host, operation, error)
+        })
       )
       if (response.status >= 400) {
         const body = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
@@ -154,6 +169,7 @@ export const make = (
       return response
     })
 
+  // Timed as a whole even before a pull, which has no headers deadline.
   const negotiate = Effect.gen(function*() {
     const response = yield* request("GET", "/version", "GET /version", "", {})
     const version = yield* decodeJson(response, Schemas.Version, "GET /version")
@@ -162,7 +178,12 @@ export const make = (
       return yield* new DockerError({ reason: "Unavailable", message: negotiated.message, operation: "GET /version" })
     }
     return negotiated.version
-  })
+  }).pipe(
+    Effect.timeoutOrElse({
+      duration: deadlines.request,
+      orElse: () => Effect.fail(Deadlines.unfinished(endpoint.host, "GET /version", deadlines.request))
+    })
+  )
 
   // Negotiated once; a failure is not remembered, so calls succeed once dockerd is up.
   const apiVersion: Effect.Effect<string, DockerError> = Effect.suspend(() =>
@@ -176,34 +197,35 @@ export const make = (
     )
   )
 
+  // The headers deadline counts from the call, the negotiation and the wait for it included, so that calls made
+  // together while the engine hangs fail together instead of each waiting out a deadline of its own in turn for the
+  // negotiation lock. Interrupting a request destroys its connection: nothing is left waiting on the engine.
+  const answered = <A>(effect: Effect.Effect<A, DockerError>, operation: string) =>
+    Effect.timeoutOrElse(effect, {
+      duration: deadlines.headers,
+      orElse: () => Effect.fail(Deadlines.noAnswer(endpoint.host, operation, deadlines.headers))
+    })
+
   const send = (method: Method, path: string, options: RequestOptions = {}) => {
     const operation = `${method} ${path}`
     if (endpoint._tag === "Unsupported") {
       return Effect.fail(new DockerError({ reason: "Unavailable", message: endpoint.message, operation }))
     }
-    return options.unversioned === true
+    const sent = options.unversioned === true
       ? request(method, path, operation, "", options)
       : Effect.flatMap(apiVersion, (version) => request(method, path, operation, `/v${version}`, options))
+    return options.lateHeaders === true ? sent : answered(sent, operation)
   }
 
   const timed = <A>(effect: Effect.Effect<A, DockerError>, operation: string, options: RequestOptions | undefined) =>
     options?.untimed === true ? effect : Effect.timeoutOrElse(effect, {
-      duration: requestTimeout,
-      orElse: () =>
-        Effect.fail(
-          new DockerError({
-            reason: "Timeout",
-            message: `The Docker engine did not answer ${operation} within ${
-              Duration.format(Duration.fromInputUnsafe(requestTimeout))
-            }`,
-            operation
-          })
-        )
+      duration: deadlines.request,
+      orElse: () => Effect.fail(Deadlines.unfinished(endpoint.host, operation, deadlines.request))
     })
 
   return {
     host: endpoint.host,
-    apiVersion,
+    apiVersion: answered(apiVersion, "GET /version"),
     send,
     json: (method, path, schema, options) =>
       timed(
