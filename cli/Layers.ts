@@ -93,7 +93,7 @@ export const runsLayer = async (options: {
     import("../providers/docker/DockerProvider.ts"),
     import("./MonitorProcess.ts")
   ])
-  const docker = DockerClient.DockerClient.layer({ host: env["DOCKER_HOST"] })
+  const docker = DockerClient.DockerClient.layer({ host: env["DOCKER_HOST"], env })
   const provider = DockerProvider.layer({
     dataDir,
     ...(workerReadyTimeout === undefined ? {} : { workerReadyTimeout })
