@@ -10,4 +10,6 @@ export class CliIo extends Context.Service<CliIo, {
   readonly colors: boolean
   /** Whether stderr is a terminal: `tyger apply` redraws a status table there, and prints lines otherwise. */
   readonly errTerminal: boolean
+  /** The data directory, which stands for Tyger's server (`tyger login status`). */
+  readonly dataDir: string | undefined
 }>()("tyger-ts/cli/CliIo") {}

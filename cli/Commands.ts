@@ -18,6 +18,9 @@ export interface Entry {
 export const COMMANDS: ReadonlyArray<Entry> = [
   { path: ["-h"], load: () => import("./root/help.ts").then((m) => m.HelpCommand) },
   { path: ["--version"], load: () => import("./root/version.ts").then((m) => m.VersionCommand) },
+  { path: ["login"], load: () => import("./login/login.ts").then((m) => m.LoginCommand) },
+  { path: ["login", "status"], load: () => import("./login/status.ts").then((m) => m.LoginStatusCommand) },
+  { path: ["logout"], load: () => import("./login/logout.ts").then((m) => m.LogoutCommand) },
   { path: ["codespec"], load: () => import("./codespec/codespec.ts").then((m) => m.CodespecCommand) },
   { path: ["codespec", "create"], load: () => import("./codespec/create.ts").then((m) => m.CodespecCreateCommand) },
   { path: ["codespec", "show"], load: () => import("./codespec/show.ts").then((m) => m.CodespecShowCommand) },

@@ -49,7 +49,8 @@ export const layer = (config: Config, environment: Environment, store: Layer.Lay
       out: write(environment.stdout),
       err: write(environment.stderr),
       colors: config.colors,
-      errTerminal: isTerminal(environment.stderr)
+      errTerminal: isTerminal(environment.stderr),
+      dataDir: config.dataDir
     })),
     Logging.layer({
       level: config.logLevel,

@@ -294,18 +294,14 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
     return yield* Effect.mapError(blobs.container(target.id, access), toBufferDataError)
   })
 
-  /**
-   * A reader that found the writer dead records `.bufferend` `failed` for everyone (a reader holds only read access,
-   * so this is done here, for buffers of this store): later readers, a run reading the buffer and `buffer write` then
-   * get Tyger's "permanently failed" at once instead of each waiting out the lease.
-   */
+  // A reader that found the writer dead fails the buffer for everyone (readers hold read access only, so it is done
+  // here, for this store's buffers): later readers and runs then fail at once instead of each waiting out the lease.
   const markFailedIfWriterGone = <A, R>(container: Container, read: Effect.Effect<A, BufferDataError, R>) =>
     Effect.tapError(read, (error) =>
       error.reason !== "WriterGone" ? Effect.void : Effect.gen(function*() {
         yield* store.getBuffer(container.id, { softDeleted: false })
-        const writable = yield* blobs.container(container.id, "write")
         const body = BufferFormat.endBody("failed")
-        yield* writable.putBlob(BufferFormat.END_BLOB, body, { contentMd5: BufferFormat.md5Base64(body) })
+        yield* (yield* blobs.container(container.id, "write")).putBlob(BufferFormat.END_BLOB, body, { contentMd5: BufferFormat.md5Base64(body) })
         if (blobs.discardTemporaries !== undefined) yield* blobs.discardTemporaries(container.id)
       }).pipe(Effect.ignore))
 
