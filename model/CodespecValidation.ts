@@ -1,5 +1,6 @@
 import * as CodespecDocument from "./CodespecDocument.ts"
 import * as Problem from "./Problem.ts"
+import * as Quantity from "./Quantity.ts"
 
 /** Tyger's codespec rules, with Tyger's messages (the CLI's wording where the CLI checks first). */
 export const NAME_PATTERN = /^[a-z0-9\-._]*$/
@@ -12,8 +13,104 @@ export const KIND_MESSAGE = "codespec kind must be either 'job', worker' or empt
 export const JOB_ENDPOINTS_MESSAGE = "job codespecs cannot have endpoints"
 export const WORKER_BUFFERS_MESSAGE = "worker codespecs cannot have use buffers"
 
+/**
+ * Bounds Tyger itself does not set, so that nothing absurd is stored (a 10 MB name): codespec names and env keys as
+ * long as a Kubernetes object name (a DNS subdomain, 253), buffer names as a DNS label (63) — their pattern is the
+ * DNS label's — and image references well above the longest Docker accepts (a 255-character name, a 128-character
+ * tag and a digest).
+ */
+export const MAX_NAME_LENGTH = 253
+export const MAX_BUFFER_NAME_LENGTH = 63
+export const MAX_IMAGE_LENGTH = 1024
+
+export const NAME_LENGTH_MESSAGE = `codespec names must be at most ${MAX_NAME_LENGTH} characters long`
+
+/** A user's text quoted in a message: control characters escaped, and cut short, so no message can be huge. */
+export const preview = (text: string): string => {
+  const escaped = JSON.stringify(text.length > 64 ? text.slice(0, 64) : text).slice(1, -1).replaceAll("\\\"", "\"")
+  return text.length > 64 ? `${escaped}...` : escaped
+}
+
 export const validateName = (path: string, name: string): ReadonlyArray<Problem.Problem> =>
-  NAME_PATTERN.test(name) ? [] : [Problem.make(path, NAME_MESSAGE)]
+  name.length > MAX_NAME_LENGTH
+    ? [Problem.make(path, NAME_LENGTH_MESSAGE)]
+    : NAME_PATTERN.test(name) ? [] : [Problem.make(path, NAME_MESSAGE)]
+
+// Kubernetes' rule for environment variable names (IsEnvVarName), which the plan compiler applies to derived env
+// values too; it rules out '', '=' (Docker would split the pair there) and NUL (which no process environment holds).
+export const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/
+
+const validateEnv = (path: string, spec: CodespecDocument.Spec): Array<Problem.Problem> => {
+  const problems: Array<Problem.Problem> = []
+  for (const name of Object.keys(spec.env ?? {})) {
+    const at = Problem.at(path, "env", preview(name))
+    if (name === "") problems.push(Problem.make(at, "An environment variable name cannot be empty"))
+    else if (name.length > MAX_NAME_LENGTH) {
+      problems.push(Problem.make(at,
+        `The environment variable name '${preview(name)}' is invalid. Environment variable names must be at most ${MAX_NAME_LENGTH} characters long.`))
+    } else if (!ENV_NAME.test(name)) {
+      problems.push(Problem.make(at,
+        `The environment variable name '${preview(name)}' is invalid. Environment variable names must consist of letters, digits, '_', '-' or '.', and must not start with a digit.`))
+    }
+  }
+  return problems
+}
+
+// Docker's reference grammar (distribution/reference), loosely: upper case is let through (Docker refuses it when
+// pulling, with its own message), but whitespace, control characters and stray punctuation are not. Separators and
+// components alternate, so matching is linear.
+const COMPONENT = "[A-Za-z0-9]+(?:[._-]+[A-Za-z0-9]+)*"
+const DOMAIN = `(?:${COMPONENT}|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?`
+const TAG = "[\\w][\\w.-]{0,127}"
+const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}"
+const IMAGE_REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`)
+
+const validateImage = (path: string, image: string | undefined): Array<Problem.Problem> => {
+  if (image === undefined || image.trim() === "") return [Problem.make(Problem.at(path, "image"), "The image field is required.")]
+  if (image.length <= MAX_IMAGE_LENGTH && IMAGE_REFERENCE.test(image)) return []
+  return [Problem.make(Problem.at(path, "image"),
+    `The image '${preview(image)}' is not a valid image reference. It should be in the form '[registry/]repository[:tag][@digest]', e.g. 'ubuntu:24.04'.`)]
+}
+
+// Kubernetes keeps a quantity's milli-value in an int64 (CPU is read in millicores), and no resource is negative.
+const MAX_QUANTITY = Quantity.unsafeParse("9223372036854775807m")
+
+const QUANTITIES = [
+  ["cpu request", ["requests", "cpu"]],
+  ["memory request", ["requests", "memory"]],
+  ["cpu limit", ["limits", "cpu"]],
+  ["memory limit", ["limits", "memory"]],
+  ["gpu", ["gpu"]],
+  ["shm", ["shm"]]
+] as const
+
+const quantityAt = (resources: CodespecDocument.Resources, field: ReadonlyArray<string>): Quantity.Quantity | undefined => {
+  const [first, second] = field
+  if (first === "requests" || first === "limits") {
+    const list = resources[first]
+    return second === "cpu" || second === "memory" ? list?.[second] : undefined
+  }
+  return first === "gpu" || first === "shm" ? resources[first] : undefined
+}
+
+/** Resource quantities Kubernetes can hold: messages in the CLI's `<what> value is invalid: ...` wording. */
+const validateResources = (path: string, spec: CodespecDocument.Spec): Array<Problem.Problem> => {
+  const resources = spec.resources
+  if (resources === undefined) return []
+  const problems: Array<Problem.Problem> = []
+  for (const [label, field] of QUANTITIES) {
+    const quantity = quantityAt(resources, field)
+    if (quantity === undefined) continue
+    const at = Problem.at(path, "resources", ...field)
+    if (quantity.mantissa < 0n) {
+      problems.push(Problem.make(at, `${label} value is invalid: must be greater than or equal to 0, got '${quantity}'`))
+    } else if (Quantity.compare(quantity, MAX_QUANTITY) > 0) {
+      problems.push(Problem.make(at,
+        `${label} value is invalid: must be at most ${MAX_QUANTITY}, got '${preview(quantity.toString())}'`))
+    }
+  }
+  return problems
+}
 
 const validateBuffers = (path: string, spec: CodespecDocument.Spec): Array<Problem.Problem> => {
   const problems: Array<Problem.Problem> = []
@@ -24,6 +121,11 @@ const validateBuffers = (path: string, spec: CodespecDocument.Spec): Array<Probl
       const at = Problem.at(path, "buffers", list, i)
       if (name.trim() === "") {
         problems.push(Problem.make(at, "A buffer name cannot be empty"))
+        return
+      }
+      if (name.length > MAX_BUFFER_NAME_LENGTH) {
+        problems.push(Problem.make(at,
+          `The name of buffer '${preview(name)}' is invalid. Buffer names must be at most ${MAX_BUFFER_NAME_LENGTH} characters long.`))
         return
       }
       const folded = name.toLowerCase()
@@ -121,14 +223,19 @@ export const validate = (
     problems.push(Problem.make(Problem.at(path, "kind"),
       `the ${options.expectedKind === "job" ? "job" : "worker"} target needs a ${options.expectedKind} codespec, but the codespec is a ${kind} codespec`))
   }
-  if (spec.image === undefined || spec.image.trim() === "") {
-    problems.push(Problem.make(Problem.at(path, "image"), "The image field is required."))
-  }
+  problems.push(...validateImage(path, spec.image))
   problems.push(...validateBuffers(path, spec))
   problems.push(...validateSockets(path, spec))
   for (const [name, port] of Object.entries(spec.endpoints ?? {})) {
-    problems.push(...portProblem(Problem.at(path, "endpoints", name), port))
+    const at = Problem.at(path, "endpoints", preview(name))
+    if (name === "") problems.push(Problem.make(at, "An endpoint name cannot be empty"))
+    else if (name.length > MAX_NAME_LENGTH) {
+      problems.push(Problem.make(at, `The endpoint name '${preview(name)}' is too long. Endpoint names must be at most ${MAX_NAME_LENGTH} characters long.`))
+    }
+    problems.push(...portProblem(at, port))
   }
+  problems.push(...validateEnv(path, spec))
+  problems.push(...validateResources(path, spec))
   if (spec.maxReplicas !== undefined && spec.maxReplicas < 0) {
     problems.push(Problem.make(Problem.at(path, "maxReplicas"), "maxReplicas must not be negative"))
   }

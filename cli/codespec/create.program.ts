@@ -1,6 +1,7 @@
 import { Effect, Result } from "effect"
 import * as CodespecDocument from "../../model/CodespecDocument.ts"
 import * as CodespecValidation from "../../model/CodespecValidation.ts"
+import type * as Problem from "../../model/Problem.ts"
 import * as Quantity from "../../model/Quantity.ts"
 import { Codespecs } from "../../engine/codespecs/Codespecs.ts"
 import type { Flags } from "../BaseCommand.ts"
@@ -53,14 +54,14 @@ const positionalsOf = Effect.fnUntraced(function*(flags: CreateFlags, spec: Code
   const { positionals, argsLenAtDash } = flags
   const nameGiven = positionals.length > 0 && argsLenAtDash !== 0
   let name: string
+  // An empty NAME counts as none: Tyger would send `PUT /codespecs/`, which names no codespec.
   if (hasFile) {
     if (nameGiven) name = positionals[0] ?? ""
-    else if (spec.name === undefined || spec.name === "") {
-      return yield* invalidArguments("a name for the codespec must be required")
-    } else name = spec.name
+    else name = spec.name ?? ""
+    if (name === "") return yield* invalidArguments("a name for the codespec must be required")
   } else {
-    if (!nameGiven) return yield* invalidArguments("if -f|--file is not provided, a name for the codespec is required")
-    name = positionals[0] ?? ""
+    name = nameGiven ? positionals[0] ?? "" : ""
+    if (name === "") return yield* invalidArguments("if -f|--file is not provided, a name for the codespec is required")
   }
   if (positionals.length > 1 && argsLenAtDash === -1) {
     return yield* invalidArguments(
@@ -130,31 +131,49 @@ const overlay = (
   return { spec: out as CodespecDocument.Spec, client, quantities }
 }
 
-/** Every problem at once: Tyger's client-side checks first (in its order), then what its server would reject. */
+const NAME_MESSAGES: ReadonlySet<string> = new Set([CodespecValidation.NAME_MESSAGE, CodespecValidation.NAME_LENGTH_MESSAGE])
+
+/**
+ * Every problem at once: Tyger's client-side checks first (in its order), then what its server would reject.
+ * Quantities Kubernetes cannot hold read as the CLI's own quantity errors (`gpu value is invalid: ...`).
+ */
 const problemsOf = (
   spec: CodespecDocument.Spec,
   name: string,
   checks: { readonly client: ReadonlyArray<string>; readonly quantities: ReadonlyArray<string> }
 ): ReadonlyArray<string> => {
-  const validation = CodespecValidation.validate("", spec).map((p) => p.message)
+  const validation = CodespecValidation.validate("", spec)
+  const isQuantity = (p: Problem.Problem) => p.path.startsWith("resources.")
+  const messages = (keep: (p: Problem.Problem) => boolean) => validation.filter(keep).map((p) => p.message)
   const lines = [
     ...CodespecValidation.validateName("", name).map((p) => p.message),
     ...checks.client,
-    ...validation.filter((m) => CLIENT_MESSAGES.has(m) && m !== CodespecValidation.NAME_MESSAGE),
+    ...messages((p) => CLIENT_MESSAGES.has(p.message) && !NAME_MESSAGES.has(p.message)),
     ...checks.quantities,
-    ...validation.filter((m) => !CLIENT_MESSAGES.has(m)).map((m) => `InvalidInput: ${m}`)
+    ...messages(isQuantity),
+    ...messages((p) => !CLIENT_MESSAGES.has(p.message) && !NAME_MESSAGES.has(p.message) && !isQuantity(p))
+      .map((m) => `InvalidInput: ${m}`)
   ]
   return [...new Set(lines)]
 }
 
+/** An empty `-i`/`-o` value, which pflag reads as no names at all, stays an (empty, refused) name. */
+const keepEmpty = (occurrences: ReadonlyArray<string> | undefined, names: ReadonlyArray<string> | undefined) =>
+  names !== undefined && occurrences?.includes("") === true ? [...names, ""] : names
+
 export const create = Effect.fn("codespec.create")(function*(flags: CreateFlags) {
-  const values = parseFlagValues(flags)
-  if (Result.isFailure(values)) return yield* invalidArguments(values.failure)
+  const parsed = parseFlagValues(flags)
+  if (Result.isFailure(parsed)) return yield* invalidArguments(parsed.failure)
+  const values: FlagValues = {
+    ...parsed.success,
+    inputs: keepEmpty(flags.inputs, parsed.success.inputs),
+    outputs: keepEmpty(flags.outputs, parsed.success.outputs)
+  }
   const hasFile = flags.file !== undefined && flags.file !== ""
   const requested = flags.positionals.length > 0 && flags.argsLenAtDash !== 0 ? flags.positionals[0] : undefined
   const fileSpec: CodespecDocument.Spec = hasFile ? yield* SpecFile.load(flags.file ?? "", requested) : {}
   const { name, containerArgs } = yield* positionalsOf(flags, fileSpec, hasFile)
-  const { spec, ...checks } = overlay(fileSpec, flags, values.success, name, containerArgs)
+  const { spec, ...checks } = overlay(fileSpec, flags, values, name, containerArgs)
   const problems = problemsOf(spec, name, checks)
   if (problems.length > 0) {
     const reason = problems.some((p) => p.startsWith("InvalidInput: ")) ? "InvalidInput" : "InvalidArguments"

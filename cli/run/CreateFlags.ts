@@ -1,6 +1,7 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
 import * as FileOption from "../common/FileOption.ts"
+import * as VersionNumber from "../../model/VersionNumber.ts"
 
 /**
  * The flags `tyger run create` and `tyger run exec` share (Tyger's `newRunCreateCommandCore`), in Tyger's order.
@@ -44,4 +45,24 @@ export abstract class RunCreateFlags extends BaseCommand {
   })
 
   positionals = Option.Rest()
+
+  /**
+   * `--version`/`--worker-version` beyond an int32 (`-c a --version 99999999999999999999`): Tyger's server refuses the
+   * reference when it reads it, with this message; the store could not even represent the number. Checked before the
+   * program runs, as nothing else about the run depends on it.
+   */
+  override async validateAndExecute(): Promise<number> {
+    const problems = [
+      versionProblem(this.codespec, this.version),
+      versionProblem(this.workerCodespec, this.workerVersion)
+    ].filter((p) => p !== undefined)
+    return problems.length > 0 ? this.fail(problems) : super.validateAndExecute()
+  }
+}
+
+const versionProblem = (codespec: string | undefined, version: string | undefined): string | undefined => {
+  if (codespec === undefined || codespec === "" || version === undefined || !/^[0-9]+$/.test(version)) return undefined
+  if (!/^[a-z0-9\-._]+$/.test(codespec)) return undefined
+  const problem = VersionNumber.versionProblem(codespec, version)
+  return problem === undefined ? undefined : `InvalidInput: ${problem}`
 }

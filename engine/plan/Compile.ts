@@ -2,6 +2,7 @@ import { Effect, Option } from "effect"
 import * as CodespecValidation from "../../model/CodespecValidation.ts"
 import * as Run from "../../dsl/Run.ts"
 import * as Suggest from "../../model/Suggest.ts"
+import * as VersionNumber from "../../model/VersionNumber.ts"
 import * as RunDocument from "../../model/RunDocument.ts"
 import type * as Workflow from "../../dsl/Workflow.ts"
 import { CodespecCatalog, type Resolved } from "../codespecs/CodespecCatalog.ts"
@@ -28,6 +29,12 @@ const resolveReferences = Effect.fnUntraced(function*(references: ReadonlySet<st
   for (const reference of references) {
     const parsed = RunDocument.parseReference(reference)
     if (parsed === undefined) continue
+    const version = /\/versions\/([0-9]+)$/.exec(reference)?.[1]
+    const tooLarge = version === undefined ? undefined : VersionNumber.versionProblem(parsed.name, version)
+    if (tooLarge !== undefined) {
+      resolved.set(reference, tooLarge)
+      continue
+    }
     if (Option.isNone(catalog)) {
       resolved.set(reference, `The codespec '${parsed.name}' was not found`)
       continue

@@ -25,7 +25,7 @@ export interface CompileOptions {
 /** Kubernetes CronJob names are limited to 52 characters; run names must fit every derived object name. */
 export const MAX_RUN_NAME = 52
 export const RUN_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
-export const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/
+export const ENV_NAME = CodespecValidation.ENV_NAME
 export const MIN_ACCESS_TTL_SECONDS = 30
 export const MAX_ACCESS_TTL_SECONDS = 3600
 
