@@ -1,3 +1,5 @@
+import { constants as FsConstants } from "node:fs"
+import * as FsPromises from "node:fs/promises"
 import { Effect, FileSystem, type PlatformError, Schema } from "effect"
 import {
   type Document,
@@ -166,6 +168,47 @@ const systemText = (error: PlatformError.PlatformError): string => {
   return reason.description ?? reason.message
 }
 
+/** How long a pipe may keep a spec file's reader waiting for a writer, or for its next bytes. */
+export const STREAM_IDLE_MS = 10_000
+
+/**
+ * At most MAX_FILE_BYTES + 1 bytes of a pipe or device, read without blocking. EAGAIN is "nothing yet"; so is an end
+ * before the first byte of a FIFO, which a non-blocking reader sees until a writer has opened it (Go's blocking open
+ * would wait for that writer, forever if none comes): both are waited for at most `idleMs`.
+ */
+export const readStream = async (file: string, idleMs: number = STREAM_IDLE_MS): Promise<Uint8Array> => {
+  const handle = await FsPromises.open(file, FsConstants.O_RDONLY | FsConstants.O_NONBLOCK)
+  try {
+    const fifo = (await handle.stat()).isFIFO()
+    const buffer = new Uint8Array(YamlLimits.MAX_FILE_BYTES + 1)
+    let filled = 0
+    let idleSince = Date.now()
+    while (filled < buffer.length) {
+      let n: number | undefined
+      try {
+        n = (await handle.read(buffer, filled, buffer.length - filled, null)).bytesRead
+      } catch (error) {
+        if ((error as { code?: string }).code !== "EAGAIN") throw error
+      }
+      if (n === 0 && !(fifo && filled === 0)) break
+      if (n === undefined || n === 0) {
+        if (Date.now() - idleSince > idleMs) {
+          throw new Error(filled === 0 && fifo ? `no writer opened it within ${idleMs / 1000} s` : `no data for ${idleMs / 1000} s`)
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        continue
+      }
+      filled += n
+      idleSince = Date.now()
+    }
+    return buffer.subarray(0, filled)
+  } finally {
+    await handle.close()
+  }
+}
+
+const nodeText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
 /**
  * A spec file's text, refused before anything is parsed when it is not a regular file (a directory, a FIFO that
  * would block forever, a device like /dev/zero that never ends) or is larger than 1 MiB. At most the limit + 1 bytes
@@ -177,8 +220,15 @@ const readText = Effect.fnUntraced(function*(file: string) {
   const info = yield* fs.stat(file).pipe(Effect.mapError((e) => unreadable(`open ${file}: ${systemText(e)}`)))
   // Go's os.ReadFile reports a directory when it reads it.
   if (info.type === "Directory") return yield* unreadable(`read ${file}: is a directory`)
-  if (info.type !== "File") return yield* unreadable(`open ${file}: not a regular file`)
   const tooLarge = unreadable(`read ${file}: ${YamlLimits.TOO_LARGE_MESSAGE}`)
+  // `-f /dev/stdin` with a pipe, as Tyger's users write: a pipe or a device is read without blocking, bounded in size
+  // and in waiting, so a FIFO with no writer ends at once and /dev/zero at the size limit.
+  if (info.type === "FIFO" || info.type === "CharacterDevice") {
+    const streamed = yield* Effect.tryPromise({ try: () => readStream(file), catch: (e) => unreadable(`read ${file}: ${nodeText(e)}`) })
+    if (streamed.length > YamlLimits.MAX_FILE_BYTES) return yield* tooLarge
+    return new TextDecoder().decode(streamed)
+  }
+  if (info.type !== "File") return yield* unreadable(`open ${file}: not a regular file`)
   if (Number(info.size) > YamlLimits.MAX_FILE_BYTES) return yield* tooLarge
   const bytes = yield* Effect.scoped(Effect.gen(function*() {
     const handle = yield* fs.open(file, { flag: "r" })

@@ -2,7 +2,7 @@
 // bytes), parsing is linear in the keys, nesting and alias expansion are bounded, and YAML tags outside the core
 // schema are refused. Every refusal is a TygerFileError with a line, never a stack overflow or a hang.
 import assert from "node:assert/strict"
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -48,16 +48,26 @@ describe("reading: only regular files, at most 1 MiB", () => {
     assert.deepEqual(error.problems, [{ path: "", message: `open ${file}: no such file or directory` }])
   })
 
-  test("/dev/zero (endless) is refused before anything is read", { skip: !fs.existsSync("/dev/zero") }, async () => {
+  test("/dev/zero (endless) is read up to the size limit and refused", { skip: !fs.existsSync("/dev/zero") }, async () => {
     const error = await failure(YamlFiles.loadCodespecFile("/dev/zero"))
-    assert.deepEqual(error.problems, [{ path: "", message: "open /dev/zero: not a regular file" }])
+    assert.deepEqual(error.problems, [{ path: "", message: "read /dev/zero: the file is larger than 1 MiB" }])
   })
 
-  test("a FIFO without a writer is refused instead of blocking", { skip: process.platform === "win32" }, async () => {
+  test("a FIFO no writer opens is given up on after a bounded wait instead of blocking", { skip: process.platform === "win32" }, async () => {
     const fifo = path.join(scratch, "spec.fifo")
     execFileSync("mkfifo", [fifo])
-    const error = await failure(YamlFiles.loadDocument(fifo))
-    assert.deepEqual(error.problems, [{ path: "", message: `open ${fifo}: not a regular file` }])
+    await assert.rejects(YamlFiles.readStream(fifo, 300), /^Error: no writer opened it within 0.3 s$/)
+  })
+
+  test("a FIFO with a writer (`-f /dev/stdin` from a pipe, as Tyger's users write) is read", { skip: process.platform === "win32" }, async () => {
+    const fifo = path.join(scratch, "piped.fifo")
+    execFileSync("mkfifo", [fifo])
+    // The writer opens its end once the reader has; its text arrives a little later, as from a slow pipe.
+    const writer = spawn("sh", ["-c", `sleep 0.2; printf 'image: busybox\\n' > ${fifo}`])
+    const closed = new Promise((resolve) => writer.once("close", resolve))
+    const spec = await run(YamlFiles.loadCodespecFile(fifo))
+    assert.equal(spec.image, "busybox")
+    await closed
   })
 
   test("1 MiB is read; one byte more is refused", async () => {
