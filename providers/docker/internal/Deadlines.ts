@@ -9,9 +9,10 @@ import { DockerError } from "../DockerError.ts"
 export const CONNECT_TIMEOUT: Duration.Duration = Duration.seconds(10)
 /**
  * The response headers of every call. A busy engine answers a create or a start well within this; only a hung one
- * takes longer. Pulls are the exception: the engine sends nothing until the registry has answered.
+ * takes longer. Pulls are the exception: the engine sends nothing until the registry has answered. 25 s, so that a
+ * command against a hung engine has failed, start-up included, within 30 s.
  */
-export const HEADERS_TIMEOUT: Duration.Duration = Duration.seconds(30)
+export const HEADERS_TIMEOUT: Duration.Duration = Duration.seconds(25)
 /** The whole of a plain call, body included (a long container list on a slow engine). */
 export const REQUEST_TIMEOUT: Duration.Duration = Duration.minutes(2)
 

@@ -225,11 +225,11 @@ describe("deadlines", () => {
         ? [Duration.toMillis(r.deadlines.connect), Duration.toMillis(r.deadlines.headers), Duration.toMillis(r.deadlines.request)]
         : r.message
     }
-    assert.deepEqual(resolved({}, {}), [10_000, 30_000, 120_000])
+    assert.deepEqual(resolved({}, {}), [10_000, 25_000, 120_000])
     assert.deepEqual(resolved({}, { TYGER_TS_DOCKER_TIMEOUT_MS: "500" }), [500, 500, 120_000])
     assert.deepEqual(resolved({}, { TYGER_TS_DOCKER_TIMEOUT_MS: "300000" }), [10_000, 300_000, 300_000])
     assert.deepEqual(resolved({ headersTimeout: "2 seconds" }, { TYGER_TS_DOCKER_TIMEOUT_MS: "500" }), [2_000, 2_000, 120_000])
-    assert.deepEqual(resolved({}, { TYGER_TS_DOCKER_TIMEOUT_MS: " " }), [10_000, 30_000, 120_000])
+    assert.deepEqual(resolved({}, { TYGER_TS_DOCKER_TIMEOUT_MS: " " }), [10_000, 25_000, 120_000])
     assert.equal(
       resolved({}, { TYGER_TS_DOCKER_TIMEOUT_MS: "30s" }),
       "TYGER_TS_DOCKER_TIMEOUT_MS=30s is not a whole number of milliseconds above 0 (such as 30000)"
