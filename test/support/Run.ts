@@ -41,3 +41,14 @@ export const tempDir = (prefix = "tyger-ts-test-"): string => {
   created.push(dir)
   return dir
 }
+
+export const sleep = (millis: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, millis))
+
+/** Polls `condition` every 25 ms until it holds; fails naming `what` after `timeoutMillis`. */
+export const waitFor = async (condition: () => boolean, what: string, timeoutMillis = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMillis
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(25)
+  }
+}

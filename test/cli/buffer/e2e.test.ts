@@ -10,7 +10,7 @@ import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
 import * as BufferGen from "../../../engine/buffers/BufferGen.ts"
 import { quote, tygerArgv } from "../../support/Cli.ts"
-import { tempDir } from "../../support/Run.ts"
+import { sleep, tempDir, waitFor } from "../../support/Run.ts"
 
 const here = (import.meta as { readonly url: string }).url
 const root = fileURLToPath(new URL("../../../", here))
@@ -48,15 +48,6 @@ const pipeline = (dataDir: string, left: ReadonlyArray<string>, right: ReadonlyA
   return collect(spawn("bash", ["-c", script], { cwd: root, env: environment(dataDir), stdio: ["ignore", "pipe", "pipe"] }))
 }
 
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
-
-const waitFor = async (condition: () => boolean, what: string, timeoutMillis = 30_000) => {
-  const deadline = Date.now() + timeoutMillis
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(25)
-  }
-}
 
 const FTL = /^\S+ FTL /
 

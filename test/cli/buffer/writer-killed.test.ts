@@ -9,7 +9,7 @@ import process from "node:process"
 import { describe, test } from "node:test"
 import { collect, root, tygerArgv } from "../../support/Cli.ts"
 import { dockerOrSkip, testImage } from "../../support/Docker.ts"
-import { tempDir } from "../../support/Run.ts"
+import { sleep, tempDir, waitFor } from "../../support/Run.ts"
 
 const environment = (dataDir: string) => ({ ...process.env, TYGER_TS_DATA_DIR: dataDir, NO_COLOR: "1" })
 
@@ -20,15 +20,6 @@ const start = (dataDir: string, args: ReadonlyArray<string>, stdin: "ignore" | "
 
 const tyger = (dataDir: string, ...args: ReadonlyArray<string>) => collect(start(dataDir, args))
 
-const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
-
-const waitFor = async (condition: () => boolean, what: string, timeoutMillis = 30_000) => {
-  const deadline = Date.now() + timeoutMillis
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(25)
-  }
-}
 
 /** A buffer whose writer was killed after its first data and its first heartbeat; returns its id and the pid. */
 const killedWriter = async (dataDir: string) => {
