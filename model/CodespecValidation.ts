@@ -75,7 +75,8 @@ const validateImage = (path: string, image: string | undefined): Array<Problem.P
 // Kubernetes keeps a quantity's milli-value in an int64 (CPU is read in millicores), and no resource is negative.
 const MAX_QUANTITY = Quantity.unsafeParse("9223372036854775807m")
 
-const QUANTITIES = [
+/** Every quantity of a codespec's `resources`, by the name messages give it and its path under `resources`. */
+export const QUANTITIES = [
   ["cpu request", ["requests", "cpu"]],
   ["memory request", ["requests", "memory"]],
   ["cpu limit", ["limits", "cpu"]],

@@ -44,11 +44,14 @@ export const EPHEMERAL_BUFFER = "_"
 
 const REFERENCE = /^(?<name>[a-z0-9\-._]+)(\/versions\/(?<version>[0-9]+))?$/
 
-export const parseReference = (reference: string): { name: string; version: number | undefined } | undefined => {
+/** The reference's name and version; `versionText` is the version as written, for a number too large to be one. */
+export const parseReference = (
+  reference: string
+): { name: string; version: number | undefined; versionText: string | undefined } | undefined => {
   const match = REFERENCE.exec(reference)
   if (match?.groups === undefined) return undefined
   const version = match.groups["version"]
-  return { name: match.groups["name"] ?? "", version: version === undefined ? undefined : Number(version) }
+  return { name: match.groups["name"] ?? "", version: version === undefined ? undefined : Number(version), versionText: version }
 }
 
 export const referenceMessage = (reference: string): string =>

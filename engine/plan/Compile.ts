@@ -29,8 +29,7 @@ const resolveReferences = Effect.fnUntraced(function*(references: ReadonlySet<st
   for (const reference of references) {
     const parsed = RunDocument.parseReference(reference)
     if (parsed === undefined) continue
-    const version = /\/versions\/([0-9]+)$/.exec(reference)?.[1]
-    const tooLarge = version === undefined ? undefined : VersionNumber.versionProblem(parsed.name, version)
+    const tooLarge = parsed.versionText === undefined ? undefined : VersionNumber.versionProblem(parsed.name, parsed.versionText)
     if (tooLarge !== undefined) {
       resolved.set(reference, tooLarge)
       continue

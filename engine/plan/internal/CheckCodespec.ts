@@ -21,14 +21,8 @@ type Mutable = { [key: string]: unknown }
 
 const isObject = (u: unknown): u is Mutable => typeof u === "object" && u !== null && !Array.isArray(u)
 
-const QUANTITY_FIELDS: ReadonlyArray<ReadonlyArray<string>> = [
-  ["resources", "requests", "cpu"],
-  ["resources", "requests", "memory"],
-  ["resources", "limits", "cpu"],
-  ["resources", "limits", "memory"],
-  ["resources", "gpu"],
-  ["resources", "shm"]
-]
+const QUANTITY_FIELDS: ReadonlyArray<ReadonlyArray<string>> =
+  CodespecValidation.QUANTITIES.map(([, field]) => ["resources", ...field])
 
 const FIELDS: ReadonlyArray<string> = Object.keys(CodespecDocument.Spec.fields)
 
