@@ -28,8 +28,9 @@ const killedWriter = async (dataDir: string) => {
   const exited = collect(writer)
   writer.stdin!.write("partial data\n")
   await waitFor(() => Fs.existsSync(Path.join(dataDir, "buffers", id, ".bufferwriter.0")), "the writer's first heartbeat")
-  // The flush interval (1 s) stores the partial data as a blob before the kill.
-  await sleep(1500)
+  // The flush interval (1 s) stores the partial data as blob 0 before the kill: waited for, not slept on (a loaded
+  // machine may take longer).
+  await waitFor(() => Fs.existsSync(Path.join(dataDir, "buffers", id, "00", "000")), "the partial data's blob")
   writer.kill("SIGKILL")
   await exited
   return { id, pid: writer.pid! }
