@@ -1,6 +1,8 @@
-import { type BaseContext, Command, Option, type Usage } from "clipanion"
+import { type BaseContext, Command, Option } from "clipanion"
 import type { Effect } from "effect"
 import type { BufferServices, MonitorMode, RunServices, Services } from "./Layers.ts"
+import type { CommandUsage, Tree } from "./root/CommandTree.ts"
+import * as FlagHelp from "./root/FlagHelp.ts"
 
 /** clipanion's context plus what the CLI needs from the process that started it. */
 export interface TygerContext extends BaseContext {
@@ -8,15 +10,23 @@ export interface TygerContext extends BaseContext {
   readonly argv?: ReadonlyArray<string>
   /** The directory relative paths are resolved against. @default process.cwd() */
   readonly cwd?: string
+  /** The commands of the CLI that runs the command, for `tyger help` and completion (set by TygerCli). */
+  readonly commands?: () => Tree
 }
 
 /** `tyger <noun> <verb>`, the verb's aliases (`run stop`), and the plural noun Tyger also accepts (`tyger buffers list`). */
 export const pathsOf = (noun: string, verb: string, ...aliases: ReadonlyArray<string>): Array<Array<string>> =>
   [noun, `${noun}s`].flatMap((n) => [verb, ...aliases].map((v) => [n, v]))
 
-/** A command's help: its category (Tyger's group), one-line description, and the details and examples if any. */
-export const usage = (category: string, description: string, more: Omit<Usage, "category" | "description"> = {}): Usage =>
-  Command.Usage({ category, description, ...more })
+/**
+ * A command's help: its category (Tyger's group), one-line description, and if any its details (the long description),
+ * examples, synopsis (`use`, as Tyger's) and what its operands are (for completion).
+ */
+export const usage = (
+  category: string,
+  description: string,
+  more: Omit<CommandUsage, "category" | "description"> = {}
+): CommandUsage => ({ category, description, ...more })
 
 /**
  * The flags of a command class, as its program reads them: the clipanion fields the command declares, without what
@@ -30,22 +40,23 @@ export type Flags<C extends BaseCommand> = Readonly<Omit<C, keyof BaseCommand>>
  * runtime (Effect, the engine, the store) is imported when a command actually executes, so `--help` stays fast.
  */
 export abstract class BaseCommand extends Command<TygerContext> {
-  logLevel = Option.String("--log-level", {
-    description: "specifies logging level. Can be one of: 'trace', 'debug', 'info', 'warn', or 'error'."
-  })
+  // In Tyger's order (help lists them so), the tyger-ts one last.
+  proxy = FlagHelp.global("PROXY", Option.String("--proxy", {
+    description: "The HTTP proxy to use. Can be 'auto[matic]', 'none', or a URL. Accepted for compatibility; tyger-ts runs locally."
+  }))
 
-  logFormat = Option.String("--log-format", {
+  logLevel = FlagHelp.global("LEVEL", Option.String("--log-level", {
+    description: "specifies logging level. Can be one of: 'trace', 'debug', 'info', 'warn', or 'error'."
+  }), ["trace", "debug", "info", "warn", "error"])
+
+  logFormat = FlagHelp.global("FORMAT", Option.String("--log-format", {
     description:
       "specifies logging format. Can be one of: 'pretty', 'plain', or 'json'. The default is 'pretty' unless stderr is redirected, in which case it will be 'plain'. 'json' is the most efficient."
-  })
+  }), ["pretty", "plain", "json"])
 
-  proxy = Option.String("--proxy", {
-    description: "The HTTP proxy to use. Can be 'auto[matic]', 'none', or a URL. Accepted for compatibility; tyger-ts runs locally."
-  })
-
-  dataDir = Option.String("--data-dir", {
+  dataDir = FlagHelp.global("DIR", Option.String("--data-dir", {
     description: "The tyger-ts data directory (default: $TYGER_TS_DATA_DIR, else $XDG_DATA_HOME/tyger-ts or ~/.local/share/tyger-ts)."
-  })
+  }))
 
   /** Tyger prints errors as `Error: <message>` on stderr with exit code 1, never usage, never a stack. */
   override async validateAndExecute(): Promise<number> {

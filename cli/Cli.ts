@@ -3,6 +3,9 @@ import type { Writable } from "node:stream"
 import * as Argv from "./Argv.ts"
 import type { TygerContext } from "./BaseCommand.ts"
 import * as Commands from "./Commands.ts"
+import * as CommandTree from "./root/CommandTree.ts"
+import * as HelpText from "./root/HelpText.ts"
+import { didYouMean } from "./root/Suggestions.ts"
 import { VERSION } from "./Version.ts"
 
 export type { TygerContext }
@@ -13,24 +16,50 @@ const colorDepthOf = (stream: Writable): number => {
   return tty.isTTY === true && typeof tty.getColorDepth === "function" ? tty.getColorDepth() : 1
 }
 
+/** The hidden command the completion scripts call; its words are the command line being completed, taken as they are. */
+const COMPLETE = "__complete"
+
 /**
- * clipanion with cobra's manners: arguments are read with pflag's grammar (see `argv.ts`), and parse errors are
- * printed as `Error: <message>` on stderr with exit code 1 instead of clipanion's usage dump on stdout.
+ * clipanion with cobra's manners: arguments are read with pflag's grammar (see `argv.ts`), parse errors are printed as
+ * `Error: <message>` on stderr with exit code 1 instead of clipanion's usage dump on stdout, and help is cobra's
+ * (root/HelpText.ts), for `--help` as for `tyger help`.
  */
 export class TygerCli extends Cli<TygerContext> {
   private specs(): ReadonlyArray<Argv.CommandSpec> {
     return [...this.registrations.values()].map(({ builder }) => ({ paths: builder.paths, options: builder.options }))
   }
 
-  /** The arguments in clipanion's form for the command they select, or cobra's error. */
-  private prepare(input: ReadonlyArray<string>): { readonly argv: ReadonlyArray<string> } | { readonly error: string } {
+  /** The registered commands as help and completion see them. */
+  tree(): CommandTree.Tree {
+    return CommandTree.make([...this.registrations].map(([commandClass, { builder }]) => ({
+      commandClass,
+      paths: builder.paths,
+      options: builder.options
+    })))
+  }
+
+  /** The arguments in clipanion's form for the command they select, or cobra's error (and what cobra adds to it). */
+  private prepare(
+    input: ReadonlyArray<string>
+  ): { readonly argv: ReadonlyArray<string> } | { readonly error: string; readonly hint?: string } {
+    if (input[0] === COMPLETE) return { argv: input }
     const specs = this.specs()
     const selection = Argv.select(input, specs)
     if (selection !== undefined) return selection.error === undefined ? { argv: selection.argv } : { error: selection.error }
     const root = Argv.scan(input, Argv.sharedOptions(specs), [])
     if (root.error !== undefined) return { error: root.error }
     const [unknown] = root.positionals
-    return unknown === undefined ? { argv: input } : { error: `unknown command "${unknown}" for "tyger"` }
+    if (unknown === undefined) return { argv: input }
+    // cobra's `Find` fails here, and only there does cobra point at the help.
+    const names = CommandTree.available(this.tree(), []).map((c) => c.name)
+    return { error: `unknown command "${unknown}" for "tyger"${didYouMean(unknown, names)}`, hint: "Run 'tyger --help' for usage." }
+  }
+
+  /** cobra's help for the command (a class or an instance), or the root's; every help request of clipanion ends here. */
+  override usage(command: CommandClass<TygerContext> | Command<TygerContext> | null = null): string {
+    const tree = this.tree()
+    const commandClass = command === null ? undefined : typeof command === "function" ? command : command.constructor
+    return HelpText.help(tree, commandClass === undefined ? undefined : CommandTree.byClass(tree, commandClass))
   }
 
   override async run(input: Command<TygerContext> | Array<string>, context?: Partial<TygerContext>): Promise<number> {
@@ -39,13 +68,14 @@ export class TygerCli extends Cli<TygerContext> {
     const streams = { ...Cli.defaultContext, ...context }
     const base = { ...streams, colorDepth: context?.colorDepth ?? colorDepthOf(streams.stdout) }
     if ("error" in prepared) {
-      base.stderr.write(`Error: ${prepared.error}\n`)
+      base.stderr.write(`Error: ${prepared.error}\n${prepared.hint === undefined ? "" : `${prepared.hint}\n`}`)
       return 1
     }
-    const full = { ...base, argv: prepared.argv }
+    const full = { ...base, argv: prepared.argv, commands: () => this.tree() }
     let command: Command<TygerContext>
     try {
-      command = this.process([...prepared.argv], full)
+      // The completion's words are an unfinished command line: its command reads them from `argv`, unparsed.
+      command = this.process(input[0] === COMPLETE ? [COMPLETE] : [...prepared.argv], full)
     } catch (error) {
       // The renderer (and Effect with it) is loaded only once something has failed.
       const { messageOf } = await import("./Errors.ts")

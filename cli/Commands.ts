@@ -6,7 +6,7 @@ import type { TygerContext } from "./BaseCommand.ts"
  * builds its parser from every command it is given, and every command module loaded costs start-up time: registering
  * all of them took ≈ 0.1 s of each start. A command named in full as the first two arguments (`tyger run exec …`, the
  * form every script and the detached run monitor use) is therefore loaded alone ({@link leafOf}); anything else (a
- * global flag first, an alias, help, an unknown command) gets them all ({@link all}). test/cli/Commands.test.ts
+ * global flag first, an alias, help, completion, an unknown command) gets them all ({@link all}). test/cli/Commands.test.ts
  * checks each path against its command.
  */
 export interface Entry {
@@ -16,15 +16,10 @@ export interface Entry {
 }
 
 export const COMMANDS: ReadonlyArray<Entry> = [
-  { path: ["-h"], load: () => import("./root/help.ts").then((m) => m.HelpCommand) },
   { path: ["--version"], load: () => import("./root/version.ts").then((m) => m.VersionCommand) },
   { path: ["login"], load: () => import("./login/login.ts").then((m) => m.LoginCommand) },
   { path: ["login", "status"], load: () => import("./login/status.ts").then((m) => m.LoginStatusCommand) },
   { path: ["logout"], load: () => import("./login/logout.ts").then((m) => m.LogoutCommand) },
-  { path: ["codespec"], load: () => import("./codespec/codespec.ts").then((m) => m.CodespecCommand) },
-  { path: ["codespec", "create"], load: () => import("./codespec/create.ts").then((m) => m.CodespecCreateCommand) },
-  { path: ["codespec", "show"], load: () => import("./codespec/show.ts").then((m) => m.CodespecShowCommand) },
-  { path: ["codespec", "list"], load: () => import("./codespec/list.ts").then((m) => m.CodespecListCommand) },
   { path: ["buffer"], load: () => import("./buffer/buffer.ts").then((m) => m.BufferCommand) },
   { path: ["buffer", "create"], load: () => import("./buffer/create.ts").then((m) => m.BufferCreateCommand) },
   { path: ["buffer", "access"], load: () => import("./buffer/access.ts").then((m) => m.BufferAccessCommand) },
@@ -38,6 +33,10 @@ export const COMMANDS: ReadonlyArray<Entry> = [
   { path: ["buffer", "restore"], load: () => import("./buffer/restore.ts").then((m) => m.BufferRestoreCommand) },
   { path: ["buffer", "purge"], load: () => import("./buffer/purge.ts").then((m) => m.BufferPurgeCommand) },
   { path: ["buffer", "sidecar"], load: () => import("./buffer/sidecar.ts").then((m) => m.BufferSidecarCommand) },
+  { path: ["codespec"], load: () => import("./codespec/codespec.ts").then((m) => m.CodespecCommand) },
+  { path: ["codespec", "create"], load: () => import("./codespec/create.ts").then((m) => m.CodespecCreateCommand) },
+  { path: ["codespec", "show"], load: () => import("./codespec/show.ts").then((m) => m.CodespecShowCommand) },
+  { path: ["codespec", "list"], load: () => import("./codespec/list.ts").then((m) => m.CodespecListCommand) },
   { path: ["run"], load: () => import("./run/run.ts").then((m) => m.RunCommand) },
   { path: ["run", "create"], load: () => import("./run/create.ts").then((m) => m.RunCreateCommand) },
   { path: ["run", "exec"], load: () => import("./run/exec.ts").then((m) => m.RunExecCommand) },
@@ -54,7 +53,14 @@ export const COMMANDS: ReadonlyArray<Entry> = [
   { path: ["apply"], load: () => import("./workflow/apply.ts").then((m) => m.ApplyCommand) },
   { path: ["workflow"], load: () => import("./workflow/workflow.ts").then((m) => m.WorkflowCommand) },
   { path: ["workflow", "list"], load: () => import("./workflow/list.ts").then((m) => m.WorkflowListCommand) },
-  { path: ["workflow", "show"], load: () => import("./workflow/show.ts").then((m) => m.WorkflowShowCommand) }
+  { path: ["workflow", "show"], load: () => import("./workflow/show.ts").then((m) => m.WorkflowShowCommand) },
+  // cobra adds these two last.
+  { path: ["help"], load: () => import("./root/help.ts").then((m) => m.HelpCommand) },
+  { path: ["completion"], load: () => import("./root/completion.ts").then((m) => m.CompletionCommand) },
+  { path: ["completion", "bash"], load: () => import("./root/completion.ts").then((m) => m.CompletionBashCommand) },
+  { path: ["completion", "zsh"], load: () => import("./root/completion.ts").then((m) => m.CompletionZshCommand) },
+  { path: ["completion", "fish"], load: () => import("./root/completion.ts").then((m) => m.CompletionFishCommand) },
+  { path: ["__complete"], load: () => import("./root/complete.ts").then((m) => m.CompleteCommand) }
 ]
 
 /** Every command, loaded, in help order. */

@@ -1,4 +1,5 @@
 import { Option } from "clipanion"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 /**
  * The options several `tyger buffer …` commands declare with the same name and the same help text, declared once.
@@ -16,19 +17,19 @@ export const dop = () => Option.String("-p,--dop", { description: "The degree of
 export const accessTtl = () => Option.String("--access-ttl", { hidden: true })
 
 export const output = () =>
-  Option.String("-o,--output", {
+  FlagHelp.value("FILE", Option.String("-o,--output", {
     description: "The file write to. If not specified, data is written to standard out."
-  })
+  }))
 
 export const ttl = () =>
-  Option.String("--ttl", {
+  FlagHelp.value("D.HH:MM:SS", Option.String("--ttl", {
     description: "the time-to-live for the buffer. This adjusts the buffer's expiry time for deletion."
-  })
+  }))
 
 export const softDeleted = () =>
   Option.Boolean("--soft-deleted", false, { description: "Only include soft-deleted buffers." })
 
 export const excludeTags = () =>
-  Option.Array("--exclude-tag", {
+  FlagHelp.value("KEY=VALUE", Option.Array("--exclude-tag", {
     description: "Exclude buffers with the given tag. Can be specified multiple times."
-  })
+  }))

@@ -2,6 +2,7 @@ import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 import type { BulkOperation } from "../../engine/buffers/Buffers.ts"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 /** How `delete`, `restore` and `purge` word their flags. */
 export interface BulkWording {
@@ -23,9 +24,9 @@ export const bulkCommand = (operation: BulkOperation, wording: BulkWording) =>
     force = Option.Boolean("--force", false, {
       description: `Skip confirmation before ${wording.gerund} multiple buffers.`
     })
-    tags = Option.Array("--tag", {
+    tags = FlagHelp.value("KEY=VALUE", Option.Array("--tag", {
       description: `${wording.verb} all ${wording.subject} matching tag. Can be specified multiple times.`
-    })
+    }))
     excludeTags = Options.excludeTags()
 
     positionals = Option.Rest({ name: "ID" })

@@ -2,17 +2,18 @@ import { Option } from "clipanion"
 import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as Options from "./BufferOptions.ts"
 import { help } from "./Help.ts"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 export class BufferListCommand extends BaseCommand {
   static override paths = pathsOf("buffer", "list")
   static override usage = help.list
 
-  tags = Option.Array("--tag", {
+  tags = FlagHelp.value("KEY=VALUE", Option.Array("--tag", {
     description: "Only include buffers with the given tag. Can be specified multiple times."
-  })
+  }))
   excludeTags = Options.excludeTags()
   softDeleted = Options.softDeleted()
-  limit = Option.String("-l,--limit", { description: "The maximum number of buffers to list. Default 1000" })
+  limit = FlagHelp.value("COUNT", Option.String("-l,--limit", { description: "The maximum number of buffers to list. Default 1000" }))
 
   // cobra accepts (and ignores) extra arguments here.
   positionals = Option.Rest()

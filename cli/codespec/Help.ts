@@ -6,6 +6,10 @@ import { usage } from "../BaseCommand.ts"
  */
 export const help = {
   create: usage("Codespecs", "Create or update a codespec", {
+    use: "create NAME [--file YAML_SPEC] [--image IMAGE] [--kind job|worker] [--max-replicas REPLICAS] [[--input BUFFER_NAME] ...] " +
+      "[[--output BUFFER_NAME] ...] [[--env \"KEY=VALUE\"] ...] [--identity IDENTITY] [[ --endpoint SERVICE=PORT ]] [--gpu QUANTITY] " +
+      "[--cpu-request QUANTITY] [--memory-request QUANTITY] [--cpu-limit QUANTITY] [--memory-limit QUANTITY] [--shm QUANTITY] [--command] " +
+      "-- [COMMAND] [args...]",
     details: `
       Create or update a codespec. Outputs the version of the codespec that was created.
 
@@ -28,6 +32,7 @@ export const help = {
     ]
   }),
   list: usage("Codespecs", "List codespecs", {
+    use: "list [--prefix STRING] [--limit COUNT]",
     details: "List codespecs. Latest version of codespecs are sorted alphabetically.",
     examples: [
       ["List every codespec", "$0 codespec list"],
@@ -35,6 +40,8 @@ export const help = {
     ]
   }),
   show: usage("Codespecs", "Show the details of a codespec", {
+    use: "show NAME [--version VERSION]",
+    operands: { of: "codespec" },
     details: "Show the details of a codespec: its latest version, or the one given with `--version`.",
     examples: [
       ["Show the latest version of a codespec", "$0 codespec show hello"],

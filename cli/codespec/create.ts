@@ -2,6 +2,7 @@ import { Option } from "clipanion"
 import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import * as FileOption from "../common/FileOption.ts"
 import { help } from "./Help.ts"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 export class CodespecCreateCommand extends BaseCommand {
   static override paths = pathsOf("codespec", "create")
@@ -9,25 +10,25 @@ export class CodespecCreateCommand extends BaseCommand {
 
   image = Option.String("--image", { description: "The container image (required)" })
   file = FileOption.file()
-  kind = Option.String("-k,--kind", { description: "The codespec kind. Either 'job' (the default) or 'worker'." })
+  kind = FlagHelp.value("job|worker", Option.String("-k,--kind", { description: "The codespec kind. Either 'job' (the default) or 'worker'." }))
   maxReplicas = Option.String("-r,--max-replicas", { description: "The maximum number of replicas this codespec supports." })
-  inputs = Option.Array("-i,--input", { description: "Input buffer parameter names" })
-  outputs = Option.Array("-o,--output", { description: "Output buffer parameter names" })
-  env = Option.Array("-e,--env", { description: "Environment variables to set in the container in the form KEY=value" })
-  endpoints = Option.Array("--endpoint", {
+  inputs = FlagHelp.value("BUFFER_NAME", Option.Array("-i,--input", { description: "Input buffer parameter names" }))
+  outputs = FlagHelp.value("BUFFER_NAME", Option.Array("-o,--output", { description: "Output buffer parameter names" }))
+  env = FlagHelp.value("KEY=VALUE", Option.Array("-e,--env", { description: "Environment variables to set in the container in the form KEY=value" }))
+  endpoints = FlagHelp.value("NAME=PORT", Option.Array("--endpoint", {
     description: "TCP endpoints in the form NAME=PORT. Only valid for worker codespecs."
-  })
+  }))
   command = Option.Boolean("--command", false, {
     description:
       "If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default."
   })
   identity = Option.String("--identity", { description: "The workload identity to use for this codespec." })
-  cpuRequest = Option.String("--cpu-request", { description: "CPU cores requested" })
-  memoryRequest = Option.String("--memory-request", { description: "memory bytes requested" })
-  cpuLimit = Option.String("--cpu-limit", { description: "CPU cores limit" })
-  memoryLimit = Option.String("--memory-limit", { description: "memory bytes limit" })
-  gpu = Option.String("--gpu", { description: "GPUs needed" })
-  shm = Option.String("--shm", { description: "Size of /dev/shm" })
+  cpuRequest = FlagHelp.value("QUANTITY", Option.String("--cpu-request", { description: "CPU cores requested" }))
+  memoryRequest = FlagHelp.value("QUANTITY", Option.String("--memory-request", { description: "memory bytes requested" }))
+  cpuLimit = FlagHelp.value("QUANTITY", Option.String("--cpu-limit", { description: "CPU cores limit" }))
+  memoryLimit = FlagHelp.value("QUANTITY", Option.String("--memory-limit", { description: "memory bytes limit" }))
+  gpu = FlagHelp.value("QUANTITY", Option.String("--gpu", { description: "GPUs needed" }))
+  shm = FlagHelp.value("QUANTITY", Option.String("--shm", { description: "Size of /dev/shm" }))
 
   positionals = Option.Rest({ name: "NAME -- [COMMAND] [args...]" })
 

@@ -1,13 +1,14 @@
 import { Option } from "clipanion"
 import { BaseCommand, pathsOf } from "../BaseCommand.ts"
 import { help } from "./Help.ts"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 export class CodespecListCommand extends BaseCommand {
   static override paths = pathsOf("codespec", "list")
   static override usage = help.list
 
-  prefix = Option.String("-p,--prefix", { description: "Show only codespecs that start with this prefix" })
-  limit = Option.String("-l,--limit", { description: "The maximum number of codespecs to list (default 1000)" })
+  prefix = FlagHelp.value("STRING", Option.String("-p,--prefix", { description: "Show only codespecs that start with this prefix" }))
+  limit = FlagHelp.value("COUNT", Option.String("-l,--limit", { description: "The maximum number of codespecs to list (default 1000)" }))
 
   positionals = Option.Rest()
 

@@ -1,10 +1,13 @@
 import { Option } from "clipanion"
 import { BaseCommand, usage } from "../BaseCommand.ts"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 export class PlanCommand extends BaseCommand {
   static override paths = [["plan"]]
 
   static override usage = usage("Workflows", "Print the plan a workflow compiles to (tyger-ts)", {
+    use: "plan FILE [flags]",
+    operands: { of: "file" },
     details: `
       Compiles FILE into the provider-neutral plan and prints it. FILE is a TypeScript workflow module (its exported
       runs and codespecs) or a Tyger YAML file: a run file when it has a top-level \`job:\`, else a codespec file.
@@ -25,10 +28,10 @@ export class PlanCommand extends BaseCommand {
     ]
   })
 
-  format = Option.String("--format", { description: "The output format: 'json' (the default) or 'yaml'." })
-  provider = Option.String("--provider", {
+  format = FlagHelp.value("json|yaml", Option.String("--format", { description: "The output format: 'json' (the default) or 'yaml'." }))
+  provider = FlagHelp.value("docker|kubernetes", Option.String("--provider", {
     description: "Refuse what this provider cannot run: 'docker' or 'kubernetes'."
-  })
+  }))
 
   namespace = Option.String("--namespace", {
     description: "With --provider kubernetes --format yaml: the manifests' namespace (default 'default')."

@@ -2,6 +2,7 @@ import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
 import * as FileOption from "../common/FileOption.ts"
 import * as VersionNumber from "../../model/VersionNumber.ts"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 /**
  * The flags `tyger run create` and `tyger run exec` share (Tyger's `newRunCreateCommandCore`), in Tyger's order.
@@ -14,32 +15,32 @@ export abstract class RunCreateFlags extends BaseCommand {
   version = Option.String("--version", { description: "The version of the job codespec to execute" })
   replicas = Option.String("-r,--replicas", { description: "The number of parallel job replicas. Defaults to 1." })
   nodePool = Option.String("--node-pool", { description: "The name of the nodepool to execute the job in" })
-  buffers = Option.Array("-b,--buffer", { description: "Maps a codespec buffer parameter to a buffer ID" })
-  bufferTags = Option.Array("--buffer-tag", {
+  buffers = FlagHelp.value("NAME=ID", Option.Array("-b,--buffer", { description: "Maps a codespec buffer parameter to a buffer ID" }))
+  bufferTags = FlagHelp.value("KEY=VALUE", Option.Array("--buffer-tag", {
     description: "A key-value tag to be applied to any buffer created by the job. Can be specified multiple times."
-  })
-  bufferTtl = Option.String("--buffer-ttl", {
+  }))
+  bufferTtl = FlagHelp.value("D.HH:MM", Option.String("--buffer-ttl", {
     description: "The time-to-live for any buffer created by the job (format D.HH:MM)"
-  })
+  }))
   bufferAccessTtl = Option.String("--buffer-access-ttl", { hidden: true })
 
-  workerCodespec = Option.String("--worker-codespec", { description: "The name of the optional worker codespec to execute" })
-  workerVersion = Option.String("--worker-version", {
+  workerCodespec = FlagHelp.value("CODESPEC", Option.String("--worker-codespec", { description: "The name of the optional worker codespec to execute" }))
+  workerVersion = FlagHelp.value("VERSION", Option.String("--worker-version", {
     description: "The version of the optional worker codespec to execute"
-  })
-  workerReplicas = Option.String("--worker-replicas", {
+  }))
+  workerReplicas = FlagHelp.value("REPLICAS", Option.String("--worker-replicas", {
     description: "The number of parallel worker replicas. Defaults to 1 if a worker is specified."
-  })
-  workerNodePool = Option.String("--worker-node-pool", {
+  }))
+  workerNodePool = FlagHelp.value("NODE_POOL", Option.String("--worker-node-pool", {
     description: "The name of the nodepool to execute the optional worker codespec in"
-  })
+  }))
 
   cluster = Option.String("--cluster", { description: "The name of the cluster to execute in" })
-  timeout = Option.String("--timeout", {
+  timeout = FlagHelp.value("DURATION", Option.String("--timeout", {
     description:
       "How log before the run times out. Specified in a sequence of decimal numbers, each with optional fraction and a unit suffix, such as \"300s\", \"1.5h\" or \"2h45m\". Valid time units are \"s\", \"m\", \"h\""
-  })
-  tags = Option.Array("--tag", { description: "A key-value tag to be added to the run. Can be specified multiple times." })
+  }))
+  tags = FlagHelp.value("KEY=VALUE", Option.Array("--tag", { description: "A key-value tag to be added to the run. Can be specified multiple times." }))
   pull = Option.Boolean("--pull", false, {
     description: "Pull container images. Applies only to Tyger running in Docker."
   })

@@ -6,14 +6,18 @@ import { usage } from "../BaseCommand.ts"
  */
 export const help = {
   cancel: usage("Runs", "Cancel a run", {
+    use: "cancel ID",
+    operands: { of: "run" },
     details: "Cancel a run: it becomes Canceled at once and its containers are stopped.",
     examples: [["Cancel run 12", "$0 run cancel 12"]]
   }),
   counts: usage("Runs", "Shows the count of runs by status", {
+    use: "counts [--since DATE/TIME]",
     details: "Shows the count of runs by status; only statuses with runs are listed.",
     examples: [["Counts of the runs created today", "$0 run counts --since today"]]
   }),
   create: usage("Runs", "Creates a run.", {
+    use: "create [--file YAML_SPEC] [other flags]",
     details: `
       Creates a run. Writes the run ID to stdout on success.
 
@@ -26,6 +30,7 @@ export const help = {
     ]
   }),
   exec: usage("Runs", "Creates a run and reads and writes to its buffers.", {
+    use: "exec [--file YAML_SPEC] [other flags]",
     details: `
       Creates a run.
       If the job has a single input buffer, stdin is streamed to the buffer.
@@ -39,6 +44,7 @@ export const help = {
     ]
   }),
   list: usage("Runs", "List runs", {
+    use: "list [--since DATE/TIME] [--tag key=value ...] [--status STATUS] [--limit COUNT]",
     details: "List runs. Runs are sorted by descending created time.",
     examples: [
       ["The most recent run", "$0 run list --limit 1"],
@@ -46,6 +52,8 @@ export const help = {
     ]
   }),
   logs: usage("Runs", "Get the logs of a run", {
+    use: "logs RUNID",
+    operands: { of: "run" },
     details: `
       Get the logs of a run: the standard output and error of all of its containers, merged chronologically. Logs stay
       available after the run has ended.
@@ -56,6 +64,8 @@ export const help = {
     ]
   }),
   set: usage("Runs", "Updates or replaces tags set on a run", {
+    use: "set ID [--clear-tags] [--tag key=value ...] [--etag ETAG]",
+    operands: { of: "run" },
     details: "Updates or replaces tags set on a run",
     examples: [
       ["Add or change a tag", "$0 run set 12 --tag stage=done"],
@@ -63,10 +73,14 @@ export const help = {
     ]
   }),
   show: usage("Runs", "Show the details of a run", {
+    use: "show ID",
+    operands: { of: "run" },
     details: "Show the details of a run: its status and its definition, with the job codespec resolved inline.",
     examples: [["Show run 12", "$0 run show 12"]]
   }),
   watch: usage("Runs", "Watch the status changes of a run", {
+    use: "watch ID",
+    operands: { of: "run" },
     details: "Watch the status changes of a run: a JSON line whenever the run changes, until it reaches a terminal state.",
     examples: [
       ["Watch run 12", "$0 run watch 12"],

@@ -1,4 +1,5 @@
 import { Option } from "clipanion"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 /**
  * The options several `tyger run …` commands declare with the same name and the same help text, declared once.
@@ -11,10 +12,10 @@ export const id = () => Option.Rest({ name: "ID" })
 
 /** `run list|counts`. */
 export const since = () =>
-  Option.String("-s,--since", {
+  FlagHelp.value("DATE/TIME", Option.String("-s,--since", {
     description: "Results before this datetime (specified in local time) are not included"
-  })
+  }))
 
 /** `run list|counts`. */
 export const tagFilter = () =>
-  Option.Array("--tag", { description: "Only include runs with the given tag. Can be specified multiple times." })
+  FlagHelp.value("KEY=VALUE", Option.Array("--tag", { description: "Only include runs with the given tag. Can be specified multiple times." }))

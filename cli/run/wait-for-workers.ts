@@ -1,5 +1,6 @@
 import { Option } from "clipanion"
 import { BaseCommand } from "../BaseCommand.ts"
+import * as FlagHelp from "../root/FlagHelp.ts"
 
 /**
  * `tyger run wait-for-workers --timeout D TARGET...`: internal, the job pod's init container of a distributed run (see
@@ -8,9 +9,9 @@ import { BaseCommand } from "../BaseCommand.ts"
 export class RunWaitForWorkersCommand extends BaseCommand {
   static override paths = [["run", "wait-for-workers"]]
 
-  timeout = Option.String("--timeout", {
+  timeout = FlagHelp.value("DURATION", Option.String("--timeout", {
     description: "How long to wait at most (a Go duration, e.g. 900s); absent or 0 waits until every worker answers."
-  })
+  }))
 
   targets = Option.Rest({ name: "host:port | host" })
 

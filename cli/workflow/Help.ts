@@ -6,6 +6,8 @@ import { usage } from "../BaseCommand.ts"
  */
 export const help = {
   apply: usage("Workflows", "Apply a workflow on Docker: create what is new or changed (tyger-ts)", {
+    use: "apply FILE [flags]",
+    operands: { of: "file" },
     details: `
       Applies FILE (a TypeScript workflow module, or a Tyger run file) as one unit, as \`pulumi up\` applies it to a
       cluster. The workflow is compiled for the Docker provider (every problem is reported, nothing is created), its
@@ -29,10 +31,13 @@ export const help = {
     ]
   }),
   list: usage("Workflows", "List applied workflows (tyger-ts)", {
+    use: "list",
     details: "List the workflows applied with `tyger apply`: name, file, when, and how many runs.",
     examples: [["List applied workflows", "$0 workflow list"]]
   }),
   show: usage("Workflows", "Show an applied workflow's runs (tyger-ts)", {
+    use: "show NAME [flags]",
+    operands: { of: "workflow" },
     details: "Show the runs of an applied workflow as they stand now: per run its last run id, status and buffers.",
     examples: [["Show the runs of workflow 'nightly'", "$0 workflow show nightly --output json"]]
   })
