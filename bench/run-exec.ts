@@ -3,7 +3,8 @@
 //   node_modules/.bin/node bench/run-exec.ts [sizeMiB=1024] [repeats=3] [helloRepeats=10]
 //
 // Throughput: `head -c SIZE /dev/zero | X | wc -c` where X is `cat` (a plain host pipe), `docker run -i --rm IMAGE cat`
-// (Docker's attach API), the real CLI (`bin/tyger run exec -c cat`, through its launcher), or a bare process that runs
+// (Docker's attach API), the real CLI (`bin/tyger run exec -c cat`, through its launcher, with persisted buffers and
+// with ephemeral `_` buffers, nothing stored or hashed), or a bare process that runs
 // Runs.exec of the same codespec with stdin → the input buffer and the output buffer → stdout (what the CLI does
 // through the same API, without clipanion, logging or the CLI's layers). Latency: a hello-world run against
 // `docker run --rm IMAGE echo hello`, as a fresh CLI process, a fresh Runs.exec process, and warm inside one process.
@@ -115,6 +116,12 @@ const main = async () => {
     const execChild = `${node} --disable-warning=ExperimentalWarning ${self} --child`
     const pipe = await run("throughput: host pipe", () => `${source} | cat | wc -c`, repeats)
     const cli = await run("throughput: tyger run exec (CLI)", () => `${source} | ${tyger} run exec -c cat 2>/dev/null | wc -c`, repeats, true)
+    const ephemeral = await run(
+      "throughput: run exec, `_` buffers (CLI)",
+      () => `${source} | ${tyger} run exec -c cat -b input=_ -b output=_ 2>/dev/null | wc -c`,
+      repeats,
+      true
+    )
     const exec = await run("throughput: Runs.exec process", () => `${source} | ${execChild} exec | wc -c`, repeats)
     const dockerI = await run("throughput: docker run -i", () => `${source} | docker run -i --rm ${IMAGE} cat | wc -c`, 1)
     const dockerHello = await run("latency: docker run --rm", () => `docker run --rm ${IMAGE} echo hello`, helloRepeats)
@@ -135,9 +142,11 @@ const main = async () => {
     const rows = [
       [pipe.label, `${pipe.ms.toFixed(0)} ms`, `${mbps(pipe.ms)} MB/s`, "1.00"],
       [cli.label, `${cli.ms.toFixed(0)} ms`, `${mbps(cli.ms)} MB/s`, (pipe.ms / cli.ms).toFixed(2)],
+      [ephemeral.label, `${ephemeral.ms.toFixed(0)} ms`, `${mbps(ephemeral.ms)} MB/s`, (pipe.ms / ephemeral.ms).toFixed(2)],
       [exec.label, `${exec.ms.toFixed(0)} ms`, `${mbps(exec.ms)} MB/s`, (pipe.ms / exec.ms).toFixed(2)],
       [dockerI.label, `${dockerI.ms.toFixed(0)} ms`, `${mbps(dockerI.ms)} MB/s`, (pipe.ms / dockerI.ms).toFixed(3)],
       ["CLI vs docker run -i", "", "", `${(dockerI.ms / cli.ms).toFixed(1)}×`],
+      ["CLI, `_` buffers, vs docker run -i", "", "", `${(dockerI.ms / ephemeral.ms).toFixed(1)}×`],
       [dockerHello.label, `${dockerHello.ms.toFixed(0)} ms`, "", "1.00"],
       [cliHello.label, `${cliHello.ms.toFixed(0)} ms`, "", (cliHello.ms / dockerHello.ms).toFixed(2)],
       [execHello.label, `${execHello.ms.toFixed(0)} ms`, "", (execHello.ms / dockerHello.ms).toFixed(2)],
@@ -145,7 +154,7 @@ const main = async () => {
     ]
     console.log(`size ${sizeMiB} MiB, medians of ${repeats} (throughput) and ${helloRepeats} (latency); load ${Os.loadavg().map((l) => l.toFixed(2)).join(" ")}`)
     for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(40) : c.padStart(12))).join(""))
-    console.log(JSON.stringify({ pipe: pipe.all, cli: cli.all, exec: exec.all, dockerI: dockerI.all, dockerHello: dockerHello.all, cliHello: cliHello.all, execHello: execHello.all, warm }))
+    console.log(JSON.stringify({ pipe: pipe.all, cli: cli.all, ephemeral: ephemeral.all, exec: exec.all, dockerI: dockerI.all, dockerHello: dockerHello.all, cliHello: cliHello.all, execHello: execHello.all, warm }))
   } finally {
     Fs.rmSync(tmp, { recursive: true, force: true })
   }

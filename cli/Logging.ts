@@ -35,14 +35,19 @@ const text = (message: unknown): string =>
 
 /**
  * Log annotations are zerolog's fields (`Effect.annotateLogs("error", message)` is `.Err(err)`): in the console
- * format `error` comes first and the others sorted, values quoted as Go's strconv.Quote when zerolog would.
+ * format `error` comes first and the others sorted, values quoted as Go's strconv.Quote when zerolog would. A field
+ * zerolog writes with `.Int64`/`.Int` (`runId`, `runningCount`) is annotated as a number, and stays one in JSON.
  */
-const fieldsOf = (options: Logger.Options<unknown>): ReadonlyArray<readonly [string, string]> => {
+const fieldsOf = (options: Logger.Options<unknown>): ReadonlyArray<readonly [string, unknown]> => {
   const annotations = options.fiber.getRef(References.CurrentLogAnnotations)
   return Object.keys(annotations)
     .sort((a, b) => (a === "error" ? -1 : b === "error" ? 1 : a < b ? -1 : a > b ? 1 : 0))
-    .map((key) => [key, text(annotations[key])] as const)
+    .map((key) => [key, annotations[key]] as const)
 }
+
+/** A field's value in zerolog's JSON: numbers and booleans as they are, anything else as its text. */
+const jsonValue = (value: unknown): unknown =>
+  (typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean" ? value : text(value)
 
 // zerolog's needsQuote: control characters, non-ASCII, space, backslash and double quote.
 const needsQuote = (value: string): boolean => /[^\x21-\x7e]|[\\"]/.test(value)
@@ -53,12 +58,15 @@ const render = (format: Format, options: Logger.Options<unknown>): string => {
     // zerolog writes fields in the order given, its timestamp hook and the message last.
     return JSON.stringify({
       level: options.logLevel.toLowerCase(),
-      ...Object.fromEntries(fields),
+      ...Object.fromEntries(fields.map(([key, value]) => [key, jsonValue(value)])),
       time: rfc3339Nano(options.date),
       message: text(options.message)
     }) + "\n"
   }
-  const suffix = fields.map(([key, value]) => ` ${key}=${needsQuote(value) ? goQuote(value) : value}`).join("")
+  const suffix = fields.map(([key, value]) => {
+    const shown = text(value)
+    return ` ${key}=${needsQuote(shown) ? goQuote(shown) : shown}`
+  }).join("")
   return `${options.date.toISOString()} ${ABBREVIATION[options.logLevel]} ${text(options.message)}${suffix}\n`
 }
 

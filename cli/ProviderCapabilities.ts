@@ -1,3 +1,4 @@
+import type * as IgnoredSettings from "../engine/plan/IgnoredSettings.ts"
 import type * as Plan from "../engine/plan/Plan.ts"
 import * as DockerProvider from "../providers/docker/DockerProvider.ts"
 import { CAPABILITIES as KUBERNETES } from "../providers/kubernetes/Capabilities.ts"
@@ -17,4 +18,10 @@ export type Provider = (typeof PROVIDERS)[number]
 export const capabilitiesOf: { readonly [P in Provider]: ReadonlySet<Plan.Capability> } = {
   docker: DOCKER_CAPABILITIES,
   kubernetes: KUBERNETES_CAPABILITIES
+}
+
+/** What each provider accepts and runs without (the plan keeps it): Docker's node pools, identities and cluster. */
+export const ignoresOf: { readonly [P in Provider]: ReadonlySet<IgnoredSettings.Setting> } = {
+  docker: DockerProvider.IGNORES,
+  kubernetes: new Set()
 }

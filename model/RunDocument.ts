@@ -38,6 +38,12 @@ export type Encoded = typeof Spec.Encoded
 
 export const decodeUnknown = Schema.decodeUnknownExit(Spec)
 
+/** Tyger's server answer (400 InvalidInput) to a run of `kind: system`: only the server makes those (buffer export, import). */
+export const SYSTEM_RUN_MESSAGE = "System runs cannot be created directly"
+
+/** Whether the run is a system run, as .NET reads its `RunKind` enum: case-insensitively. */
+export const isSystem = (spec: Spec): boolean => spec.kind?.toLowerCase() === "system"
+
 export const DEFAULT_TIMEOUT_SECONDS = 43200
 export const DEFAULT_BUFFER_ACCESS_TTL = "01:00:00"
 export const EPHEMERAL_BUFFER = "_"

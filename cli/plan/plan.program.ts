@@ -8,7 +8,7 @@ import type { Flags } from "../BaseCommand.ts"
 import { invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Pflag from "../Pflag.ts"
-import { capabilitiesOf, PROVIDERS } from "../ProviderCapabilities.ts"
+import { capabilitiesOf, ignoresOf, PROVIDERS } from "../ProviderCapabilities.ts"
 import { VERSION } from "../Version.ts"
 import type { PlanCommand } from "./plan.ts"
 import * as WorkflowModule from "./WorkflowModule.ts"
@@ -38,7 +38,9 @@ export const plan = Effect.fn("plan")(function*(input: Flags<PlanCommand>) {
   const workflow = yield* WorkflowModule.fromFile(file)
   const compiled = yield* Compile.compile(
     workflow,
-    provider === undefined ? {} : { capabilities: capabilitiesOf[provider.success], provider: provider.success }
+    provider === undefined
+      ? {}
+      : { capabilities: capabilitiesOf[provider.success], ignores: ignoresOf[provider.success], provider: provider.success }
   )
   const io = yield* CliIo
   if (format.success === "yaml" && provider?.success === "kubernetes") {

@@ -4,7 +4,7 @@ import type * as Run from "../../dsl/Run.ts"
 import * as TimeSpan from "../../model/TimeSpan.ts"
 import * as FileDocuments from "../../engine/files/FileDocuments.ts"
 import * as YamlFiles from "../../engine/files/YamlFiles.ts"
-import { invalidArguments } from "../CliError.ts"
+import { CliError, invalidArguments } from "../CliError.ts"
 import { CliIo } from "../CliIo.ts"
 import * as Path from "node:path"
 import type { Flags } from "../BaseCommand.ts"
@@ -117,6 +117,10 @@ export const runOf = Effect.fn("run.spec")(function*(input: Input) {
   if (isRecord(loaded) && !hasJobCodespec(document)) return yield* invalidArguments(NO_JOB_CODESPEC)
   const decoded = FileDocuments.decodeRun(isRecord(loaded) ? document : loaded)
   if (decoded.value !== undefined && decoded.problems.length === 0) return decoded.value as Run.Any
+  // Not the file's fault for Tyger's CLI, which sends it: its server answers 400, printed `Error: InvalidInput: …`.
+  if (decoded.problems.includes(FileDocuments.systemRunProblem)) {
+    return yield* new CliError({ reason: "InvalidInput", messages: [`InvalidInput: ${FileDocuments.systemRunProblem.message}`] })
+  }
   if (path === undefined || file === undefined) {
     return yield* invalidArguments(decoded.problems.map((p) => (p.path === "" ? p.message : `${p.path}: ${p.message}`)).join("; "))
   }

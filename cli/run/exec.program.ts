@@ -55,16 +55,16 @@ export const exec = Effect.fn("run.exec")(function*(flags: Flags<RunExecCommand>
 
   let created: RunRecord | undefined
   let lastStatus: string | undefined
-  // Tyger adds `runId` to every log line once the run exists.
+  // Tyger adds `runId` to every log line once the run exists, as a number (zerolog's `.Int64`), as is `runningCount`.
   const withRunId = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-    created === undefined ? effect : Effect.annotateLogs(effect, "runId", String(created.id))
+    created === undefined ? effect : Effect.annotateLogs(effect, "runId", created.id)
   const onStatus = (record: RunRecord) => {
     if (record.status === lastStatus) return Effect.void
     lastStatus = record.status
     return withRunId(Effect.logInfo("Run status changed")).pipe(
       Effect.annotateLogs({
         status: record.status,
-        ...(record.runningCount === undefined ? {} : { runningCount: String(record.runningCount) })
+        ...(record.runningCount === undefined ? {} : { runningCount: record.runningCount })
       })
     )
   }

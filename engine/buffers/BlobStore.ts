@@ -44,6 +44,8 @@ export interface Blob extends BlobProperties {
 export interface Container {
   readonly id: string
   readonly write: boolean
+  /** An ephemeral buffer's relay URL: the data goes through the run's relay, and there are no blobs. */
+  readonly relay?: string
   /**
    * Fails with `BlobExists` if the blob is there already (two racing writers: exactly one wins). `body` may be a view
    * of a SharedArrayBuffer, and its memory is reused once the put has completed: read it during the put only.

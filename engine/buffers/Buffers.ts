@@ -1,6 +1,4 @@
 import { Context, DateTime, Duration, Effect, Layer, Schema } from "effect"
-import * as Fs from "node:fs/promises"
-import * as Path from "node:path"
 import * as Tags from "../../model/Tags.ts"
 import { type Access, BlobStore, type BlobStoreError, type Container } from "./BlobStore.ts"
 import { BufferDataError, messages } from "./BufferDataError.ts"
@@ -8,6 +6,9 @@ import * as BufferFormat from "./BufferFormat.ts"
 import * as BufferReader from "./BufferReader.ts"
 import { type BufferFilter, type BufferRecord, makeId, MAX_EXPIRES_AT } from "../store/BufferRecord.ts"
 import * as BufferWriter from "./BufferWriter.ts"
+import * as EphemeralAccess from "./EphemeralAccess.ts"
+import * as BufferTarget from "./BufferTarget.ts"
+import type { Target } from "./BufferTarget.ts"
 import { Store } from "../store/Store.ts"
 import { StoreError } from "../store/StoreError.ts"
 import type { ListBuffersOptions } from "../store/BufferRecord.ts"
@@ -47,9 +48,6 @@ export const NOT_FOUND = "The resource was not found"
 export const DEFAULT_ACCESS_TTL_SECONDS = 3600
 const MIN_ACCESS_TTL_SECONDS = 30
 
-/** Tyger reads a FILE_WITH_SAS_URL argument only when it is smaller than this. */
-const MAX_URL_FILE_SIZE = 2 * 1024
-
 /** How many purged buffers one sweep step removes at most. */
 export const DEFAULT_SWEEP_LIMIT = 100
 
@@ -79,10 +77,7 @@ export type BulkOperation = "delete" | "restore" | "purge"
 
 export type TagFilter = Omit<BufferFilter, "softDeleted">
 
-/** What a `{ BUFFER_ID | BUFFER_SAS_URL | FILE_WITH_SAS_URL }` argument stands for. */
-export type Target =
-  | { readonly _tag: "Url"; readonly url: string }
-  | { readonly _tag: "BufferId"; readonly id: string }
+export type { Target } from "./BufferTarget.ts"
 
 export class Buffers extends Context.Service<Buffers, {
   readonly location: string
@@ -150,11 +145,6 @@ const mapStore = <A, R>(effect: Effect.Effect<A, StoreError, R>): Effect.Effect<
   Effect.mapError(effect, fromStore)
 
 const nowMillis = Effect.map(DateTime.now, DateTime.toEpochMillis)
-
-// Go's url.Parse(s).IsAbs(): a scheme (letter, then letters, digits, `+-.`) before the first colon.
-const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:/
-
-const errorMessage = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
 
 const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Service"] => {
   const validateTags = (tags: BufferTags | undefined) => {
@@ -248,29 +238,13 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
       if (ttlSeconds > DEFAULT_ACCESS_TTL_SECONDS) {
         return yield* fail("InvalidInput", "Access TTL must be less than or equal to 01:00:00.")
       }
+      const ephemeral = yield* EphemeralAccess.accessUrl(store, id, write, ttlSeconds)
+      if (ephemeral === "NotFound") return yield* fail("NotFound", NOT_FOUND)
+      if (ephemeral !== undefined) return ephemeral
       yield* get(id)
       return yield* blobs.accessUrl(id, write ? "write" : "read", ttlSeconds)
     }
   )
-
-  const resolve = Effect.fn("Buffers.resolve")(function*(argument: string, options?: { readonly cwd?: string }) {
-    let text = argument
-    const file = Path.resolve(options?.cwd ?? ".", argument)
-    const stats = yield* Effect.promise(() => Fs.stat(file).catch(() => undefined))
-    if (stats !== undefined && !stats.isDirectory() && stats.size < MAX_URL_FILE_SIZE) {
-      const content = yield* Effect.tryPromise({
-        try: () => Fs.readFile(file, "utf8"),
-        catch: (cause) =>
-          new BufferDataError({
-            reason: "InvalidAccessUrl",
-            message: `unable to read URL string from file ${argument}: ${errorMessage(cause)}`,
-            cause
-          })
-      })
-      text = content.replace(/[ \r\n]+$/, "")
-    }
-    return ABSOLUTE_URL.test(text) ? { _tag: "Url", url: text } satisfies Target : { _tag: "BufferId", id: argument } satisfies Target
-  })
 
   const open = Effect.fn("Buffers.open")(function*(target: Target, access: Access) {
     const toBufferDataError = (error: BlobStoreError) =>
@@ -285,7 +259,9 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
           }
           : { reason: "StorageFailed", message: error.message, cause: error }
       )
-    if (target._tag === "Url") return yield* Effect.mapError(blobs.fromUrl(target.url), toBufferDataError)
+    if (target._tag === "Url") {
+      return EphemeralAccess.container(target.url, access) ?? (yield* Effect.mapError(blobs.fromUrl(target.url), toBufferDataError))
+    }
     const exists = yield* store.getBuffer(target.id, { softDeleted: false }).pipe(
       Effect.as(true),
       Effect.catchIf((error) => error.reason === "NotFound", () => Effect.succeed(false))
@@ -334,10 +310,16 @@ const make = (store: Store["Service"], blobs: BlobStore["Service"]): Buffers["Se
     countFor,
     bulk: (operation, filter) => store.bulkBuffers(operation, filter),
     access,
-    resolve,
+    resolve: BufferTarget.resolve,
     open,
-    write: (container, source, options) => BufferWriter.write(container, source, options),
-    read: (container, sink, options) => markFailedIfWriterGone(container, BufferReader.read(container, sink, options)),
+    write: (container, source, options) =>
+      container.relay !== undefined
+        ? EphemeralAccess.write(container.relay, source, options?.onProgress)
+        : BufferWriter.write(container, source, options),
+    read: (container, sink, options) =>
+      container.relay !== undefined
+        ? EphemeralAccess.read(container.relay, sink, options?.onProgress)
+        : markFailedIfWriterGone(container, BufferReader.read(container, sink, options)),
     readAll: (id) =>
       Effect.gen(function*() {
         const sink = BufferReader.collect()

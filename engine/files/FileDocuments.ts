@@ -34,6 +34,9 @@ const inlineCodespec = (spec: CodespecDocument.Encoded, kind: CodespecDocument.K
 const source = (ref: RunDocument.JobTarget["codespec"], kind: CodespecDocument.Kind): Run.CodespecSource | undefined =>
   ref === undefined ? undefined : typeof ref === "string" ? Run.reference(ref) : inlineCodespec(ref as unknown as CodespecDocument.Encoded, kind)
 
+/** A run file of `kind: system`, which only Tyger's server creates. */
+export const systemRunProblem: Problem.Problem = Problem.make("kind", RunDocument.SYSTEM_RUN_MESSAGE)
+
 /** A run file's document as a DSL run (its codespecs are checked by `compile`). */
 export const decodeRun = (document: unknown, name?: string): Decoded<Run.Any | undefined> => {
   const exit = RunDocument.decodeUnknown(document ?? {}, CodespecDocument.decodeOptions)
@@ -70,6 +73,8 @@ export const decodeRun = (document: unknown, name?: string): Decoded<Run.Any | u
   const problems = worker !== undefined && Object.keys(worker.buffers ?? {}).length > 0
     ? [Problem.make("worker.buffers", "workers do not take buffers")]
     : []
+  // Tyger's server refuses a system run once the run has been read, before anything else about it is checked.
+  if (problems.length === 0 && RunDocument.isSystem(spec)) return failure([systemRunProblem])
   return { value: Run.untyped(jobCodespec, options), problems }
 }
 

@@ -1,5 +1,6 @@
 import { Context, type Effect, Schema, type Stream } from "effect"
 import type { ByteSink } from "../buffers/BufferReader.ts"
+import type * as IgnoredSettings from "../plan/IgnoredSettings.ts"
 import type * as Plan from "../plan/Plan.ts"
 import type { Status } from "../store/RunRecord.ts"
 import { errorFields } from "../../model/ErrorFields.ts"
@@ -79,6 +80,11 @@ export interface LogOptions {
 export class Provider extends Context.Service<Provider, {
   readonly name: string
   readonly capabilities: ReadonlySet<Plan.Capability>
+  /**
+   * Settings the provider accepts and realises runs without (Docker: node pools, identities, the cluster); the engine
+   * warns when it creates a run that uses one. None when absent.
+   */
+  readonly ignores?: ReadonlySet<IgnoredSettings.Setting>
   /** Checks made before a run is recorded (engine reachable, images present or pulled). */
   readonly prepare: (request: Omit<RunRequest, "runId" | "buffers">, onProgress: (line: string) => Effect.Effect<void>) => Effect.Effect<void, ProviderError>
   /**

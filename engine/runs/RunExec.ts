@@ -5,7 +5,7 @@ import type { ByteSink } from "../buffers/BufferReader.ts"
 import { Buffers } from "../buffers/Buffers.ts"
 import type { ByteSource } from "../buffers/BufferWriter.ts"
 import { type CreateOptions, createRecord, plan, RunsError } from "./internal/RunCreate.ts"
-import { teeInput } from "./RunTee.ts"
+import { directFeed, teeInput } from "./RunTee.ts"
 import type * as Plan from "../plan/Plan.ts"
 import type { LogLine, LogOptions, LocalStreams } from "./Provider.ts"
 import { failedError } from "./RunFailedError.ts"
@@ -61,6 +61,9 @@ const emptySource: ByteSource = {
   close: () => Promise.resolve()
 }
 
+const outputError = (failure: unknown) =>
+  new ExecOutputError({ message: `error writing to output: ${failure instanceof Error ? failure.message : String(failure)}`, cause: failure })
+
 const discardSink: ByteSink = { write: () => Promise.resolve(), close: () => Promise.resolve() }
 
 /**
@@ -90,7 +93,9 @@ export const exec = Effect.fn("Runs.exec")(function*(
 
   const inputParameter = unmapped.inputs[0]
   const outputParameter = unmapped.outputs[0]
-  const tee = inputParameter === undefined ? undefined : teeInput(options.input ?? emptySource)
+  // An ephemeral input (`_`) has no buffer to write: stdin goes straight to the program's pipe.
+  const ephemeralInput = inputParameter !== undefined && planned.run.job.buffers[inputParameter]?.kind === "ephemeral"
+  const tee = inputParameter === undefined || ephemeralInput ? undefined : teeInput(options.input ?? emptySource)
   let outputFailure: unknown
   const output = options.output ?? discardSink
   const outputSink: ByteSink = {
@@ -102,7 +107,9 @@ export const exec = Effect.fn("Runs.exec")(function*(
     close: () => Promise.resolve()
   }
   const local: LocalStreams = {
-    inputs: inputParameter === undefined || tee === undefined ? {} : { [inputParameter]: tee.feed },
+    inputs: inputParameter === undefined
+      ? {}
+      : { [inputParameter]: tee === undefined ? directFeed(options.input ?? emptySource) : tee.feed },
     outputs: outputParameter === undefined ? {} : { [outputParameter]: outputSink }
   }
 
@@ -130,6 +137,8 @@ export const exec = Effect.fn("Runs.exec")(function*(
 
     yield* Fiber.join(monitor)
     const ended = yield* store.getRun(record.id)
+    // An ephemeral output has nowhere else to go: its sink failing (stdout closed) fails the run, for that reason.
+    if (ended.status !== "Succeeded" && outputFailure !== undefined) return yield* outputError(outputFailure)
     if (ended.status !== "Succeeded") {
       // The input's writer failing (a full disk, a broken stdin) starves the run, which then fails for want of data
       // ("the input buffer's data ended early"): the writer's own failure is the cause to report.
@@ -145,10 +154,7 @@ export const exec = Effect.fn("Runs.exec")(function*(
     // Tyger waits for its transfers: all of the input is stored even when the program read only part of it.
     yield* Fiber.join(writer)
     if (logFiber !== undefined) yield* Fiber.join(logFiber).pipe(Effect.timeout(LOGS_GRACE), Effect.ignore)
-    if (outputFailure !== undefined) {
-      const reason = outputFailure instanceof Error ? outputFailure.message : String(outputFailure)
-      return yield* new ExecOutputError({ message: `error writing to output: ${reason}`, cause: outputFailure })
-    }
+    if (outputFailure !== undefined) return yield* outputError(outputFailure)
     return ended
   })
 

@@ -1,6 +1,8 @@
 import { Duration, Effect, Schedule, Stream } from "effect"
 import * as BufferFormat from "../buffers/BufferFormat.ts"
 import { Buffers } from "../buffers/Buffers.ts"
+import * as EphemeralAccess from "../buffers/EphemeralAccess.ts"
+import * as EphemeralBuffers from "../buffers/EphemeralBuffers.ts"
 import * as Plan from "../plan/Plan.ts"
 import { type LocalStreams, type Observation, Provider, type RunRequest } from "./Provider.ts"
 import * as RunDocument from "./RunDocumentFromPlan.ts"
@@ -45,7 +47,7 @@ export const failOutputs = Effect.fn("RunMonitor.failOutputs")(function*(record:
   const body = BufferFormat.endBody("failed")
   for (const { name, direction } of RunDocument.parameters(request.plan, request.run)) {
     const id = request.buffers[name]
-    if (direction !== "output" || id === undefined) continue
+    if (direction !== "output" || id === undefined || EphemeralBuffers.isEphemeral(id)) continue
     yield* buffers.open({ _tag: "BufferId", id }, "write").pipe(
       Effect.flatMap((container) => container.putBlob(BufferFormat.END_BLOB, body, { contentMd5: BufferFormat.md5Base64(body) })),
       Effect.ignore
@@ -64,6 +66,8 @@ export const finalize = Effect.fn("RunMonitor.finalize")(function*(runId: number
   const record = yield* store.getRun(runId)
   if (record.final) return
   if (record.status !== "Succeeded") yield* failOutputs(record)
+  // Relays a dead monitor left behind: clients are then told the buffer's relay no longer exists.
+  yield* Effect.promise(() => Promise.all(Object.values(record.buffers).map((id) => EphemeralAccess.release(store.dataDir, id))))
   if (!record.logsArchived) {
     const lines = yield* Stream.runCollect(provider.logs(runId, { follow: false })).pipe(Effect.orElseSucceed(() => []))
     const saved = yield* archive.save(runId, Array.from(lines)).pipe(Effect.as(true), Effect.orElseSucceed(() => false))

@@ -179,3 +179,35 @@ export const tapOutput = (output: ByteSource, sink: ByteSink): ByteSource => {
     close: () => output.close()
   }
 }
+
+/** Bytes per block read from a direct feed's source (a pipe yields 64 KiB per read; a block gathers several). */
+const DIRECT_BLOCK = 1024 * 1024
+/** How long a direct feed holds a partial block: interactive input reaches the program at once. */
+const DIRECT_FLUSH_MILLIS = 2
+
+/**
+ * A feed of `input` itself, for an ephemeral input (`_`) of a monitor hosted by `run exec`: no buffer, no hashing, the
+ * bytes go from the source to the program's pipe. A source with a reading thread hands its blocks over without a copy.
+ */
+export const directFeed = (input: ByteSource): LocalFeed => {
+  let discarding = false
+  const drainTo = async (sink: ByteSink): Promise<void> => {
+    const blocks = input.blocks?.({ blockSize: DIRECT_BLOCK, flushMillis: DIRECT_FLUSH_MILLIS, arenas: 4, hashInReader: false })
+    if (blocks !== undefined) {
+      try {
+        for (let block = await blocks.next(); block !== undefined; block = await blocks.next()) {
+          if (!discarding) await sink.write(block.bytes)
+          blocks.release?.(block.bytes)
+        }
+      } finally {
+        blocks.close?.()
+      }
+      return
+    }
+    const buffer = Buffer.allocUnsafe(DIRECT_BLOCK)
+    for (let n = await input.read(buffer, 0, buffer.length); n > 0; n = await input.read(buffer, 0, buffer.length)) {
+      if (!discarding) await sink.write(buffer.subarray(0, n))
+    }
+  }
+  return { drainTo, discard: () => void (discarding = true) }
+}

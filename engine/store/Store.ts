@@ -18,7 +18,12 @@ export interface StoreOptions {
 
 export const defaultBusyTimeoutMillis = 10_000
 
-export class Store extends Context.Service<Store, CodespecMethods & BufferMethods & RunMethods & WorkflowMethods>()("tyger-ts/engine/Store") {
+/** Where the store lives: files that belong with it (buffer access keys, ephemeral buffers' relays) go there too. */
+interface Location {
+  readonly dataDir: string
+}
+
+export class Store extends Context.Service<Store, Location & CodespecMethods & BufferMethods & RunMethods & WorkflowMethods>()("tyger-ts/engine/Store") {
   /** Opens `<dataDir>/tyger.db` (creating and migrating it as needed) for the lifetime of the layer. */
   static readonly layer = (options: StoreOptions): Layer.Layer<Store, StoreError> => Layer.effect(Store, make(options))
 }
@@ -59,5 +64,5 @@ const make = Effect.fnUntraced(function*(options: StoreOptions) {
 
   const codespecs = yield* makeCodespecMethods(connection, use, file)
   const buffers = makeBufferMethods(connection, use, options.softDeletedLifetimeMs ?? DEFAULT_SOFT_DELETED_LIFETIME_MS)
-  return Store.of({ ...codespecs, ...buffers, ...makeRunMethods(connection, use), ...makeWorkflowMethods(connection, use) })
+  return Store.of({ dataDir: options.dataDir, ...codespecs, ...buffers, ...makeRunMethods(connection, use), ...makeWorkflowMethods(connection, use) })
 })

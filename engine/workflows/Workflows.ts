@@ -92,7 +92,11 @@ export class Workflows extends Context.Service<Workflows, {
 
     const compileFor = Effect.fnUntraced(function*(workflow: Workflow.Workflow, once: boolean) {
       const capabilities = new Set([...provider.capabilities, "Schedules" as const])
-      const plan = yield* Compile.compile(workflow, { capabilities, provider: provider.name })
+      const plan = yield* Compile.compile(workflow, {
+        capabilities,
+        ...(provider.ignores === undefined ? {} : { ignores: provider.ignores }),
+        provider: provider.name
+      })
       const scheduled = plan.runs.filter((r) => r.schedule !== undefined)
       if (scheduled.length === 0 || provider.capabilities.has("Schedules")) return plan
       if (!once) {

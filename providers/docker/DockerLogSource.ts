@@ -8,9 +8,13 @@ import type { ContainerSummary } from "./internal/Schemas.ts"
 
 /**
  * A run's logs as Tyger's DockerLogSource serves them: stdout and stderr of every container of the run, merged by
- * timestamp, prefixed `[<role>]` only when the run has several containers. `since` is strictly after (Docker's is
- * "at or after"), `tail` counts merged lines (Docker's counts 16 KiB pieces per container), and `follow` streams
- * until the containers stop.
+ * timestamp, each line prefixed `[<name>]` when its container has a `tyger-run-container-name` label. That label is set
+ * on every container of a run with several (`[job-0]`, `[worker-1]` …) and on a lone main container only when the run
+ * has buffers (Naming.jobLabelsOf), so a run with buffers logs `[main] …` as Tyger's does. Tyger's buffer sidecars
+ * add their own lines (`[input-buffer-sidecar] …`); tyger-ts has no sidecar containers (the run's monitor pumps the
+ * buffers), so only `[main]` appears. `since` is strictly after (Docker's is "at or after"), `tail` counts merged
+ * lines (Docker's counts 16 KiB pieces per container), and `follow` streams until the containers stop. The archive
+ * keeps these lines as they are (RunMonitor.finalize), so a finished run's logs read the same.
  */
 const sinceParam = (nanos: bigint): string => `${nanos / 1_000_000_000n}.${String(nanos % 1_000_000_000n).padStart(9, "0")}`
 
@@ -19,11 +23,14 @@ interface Source {
   readonly prefix: string
 }
 
+/** A container's log prefix, as Tyger's: its `tyger-run-container-name` label in brackets, or none without one. */
+export const prefixOf = (container: ContainerSummary): string => {
+  const name = container.Labels?.[Naming.CONTAINER_NAME_LABEL]
+  return name === undefined || name === "" ? "" : `[${name}]`
+}
+
 const sourcesOf = (containers: ReadonlyArray<ContainerSummary>): ReadonlyArray<Source> =>
-  containers.map((c) => ({
-    id: c.Id,
-    prefix: containers.length > 1 ? `[${c.Labels?.[Naming.CONTAINER_NAME_LABEL] ?? "main"}]` : ""
-  }))
+  containers.map((c) => ({ id: c.Id, prefix: prefixOf(c) }))
 
 const linesOf = (
   source: Source,

@@ -1,6 +1,7 @@
 import { Duration, Effect, Layer, Stream } from "effect"
 import * as Fs from "node:fs/promises"
 import { Buffers } from "../../engine/buffers/Buffers.ts"
+import type * as IgnoredSettings from "../../engine/plan/IgnoredSettings.ts"
 import type * as Plan from "../../engine/plan/Plan.ts"
 import { Provider } from "../../engine/runs/Provider.ts"
 import { DockerClient } from "./DockerClient.ts"
@@ -13,12 +14,24 @@ import * as DockerWorkers from "./DockerWorkers.ts"
 import * as Naming from "./internal/Naming.ts"
 
 /**
- * What the Docker provider realises: distributed runs (workers on a network of the run's own), job replicas and GPUs.
- * Whether the engine has the NVIDIA runtime is asked only when a run wants a GPU (`prepare`, with Tyger's message), so
- * building the provider costs no call to the engine. Sockets and ephemeral buffers not yet; node pools, identities
- * and schedules have no meaning on one engine.
+ * What the Docker provider realises: distributed runs (workers on a network of the run's own), job replicas, GPUs,
+ * ephemeral buffers (relayed by the monitor) and sockets (dialled by the monitor, see DockerSockets). Whether the
+ * engine has the NVIDIA runtime is asked only when a run wants a GPU (`prepare`, with Tyger's message), so building the
+ * provider costs no call to the engine. Node pools, identities and schedules have no meaning on one engine.
  */
-export const CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>(["DistributedRuns", "JobReplicas", "Gpu"])
+export const CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capability>([
+  "DistributedRuns",
+  "JobReplicas",
+  "Gpu",
+  "EphemeralBuffers",
+  "Sockets"
+])
+
+/**
+ * What a run may ask for and still run here without it, as in Tyger's Docker mode (a cloud run file runs locally):
+ * one engine has no node pools, containers run without a workload identity, and there is no cluster to choose.
+ */
+export const IGNORES: ReadonlySet<IgnoredSettings.Setting> = new Set<IgnoredSettings.Setting>(["NodePools", "Identities", "Cluster"])
 
 export interface Options {
   readonly dataDir: string
@@ -70,6 +83,7 @@ export const layer = (options: Options): Layer.Layer<Provider, never, DockerClie
       return Provider.of({
         name: PROVIDER,
         capabilities: CAPABILITIES,
+        ignores: IGNORES,
         prepare: (request, onProgress) => Effect.provide(prepare(request, onProgress), context),
         supervise: (request, report) => Effect.provide(supervisor(request, report), context),
         stop: (runId) => Effect.provide(DockerRunStop.stop(instance, runId), context),

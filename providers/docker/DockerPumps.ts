@@ -1,5 +1,7 @@
 import { Effect } from "effect"
+import { Buffer } from "node:buffer"
 import type { ByteSink } from "../../engine/buffers/BufferReader.ts"
+import type { ByteSource } from "../../engine/buffers/ByteStream.ts"
 import { Buffers } from "../../engine/buffers/Buffers.ts"
 import type { Latch } from "../../engine/pipes/Latch.ts"
 import { tapOutput } from "../../engine/runs/RunTee.ts"
@@ -22,6 +24,15 @@ const describe = (error: unknown): string =>
 const failed = (what: string, parameter: string, error: unknown): ProviderError =>
   providerError("Unknown", `Failed to ${what} buffer '${parameter}': ${describe(error)}`, error)
 
+/** Where an input goes other than a pipe: a socket (see DockerSockets), ended only if the data ended well. */
+export interface InputTarget {
+  readonly write: (chunk: Uint8Array) => Promise<void>
+  /** The data ended well: the program may read its end. */
+  readonly end: () => Promise<void>
+  /** The data failed (or the run stops): the program must never read a clean end. */
+  readonly abort: (cause: unknown) => void
+}
+
 export interface InputPump {
   readonly parameter: string
   readonly bufferId: string
@@ -29,10 +40,19 @@ export interface InputPump {
   readonly gone: Latch
   /** exec's bytes for this input, instead of reading the buffer back. */
   readonly feed: LocalFeed | undefined
+  /** Instead of the pipe at `path`: a socket's input. Its failures are failures, never a program that went away. */
+  readonly target?: InputTarget | undefined
 }
 
+const targetPipe = (target: InputTarget) => ({
+  write: target.write,
+  close: target.end,
+  abandon: () => target.abort(new Error("the input was not written to its end")),
+  ended: () => undefined
+})
+
 export const input = Effect.fn("DockerPumps.input")(function*(pump: InputPump) {
-  const pipe = Fifo.writer(pump.path, pump.gone)
+  const pipe = pump.target === undefined ? Fifo.writer(pump.path, pump.gone) : targetPipe(pump.target)
   // The pipe is closed here, not by the buffer reader: only data that ended well may give the program end-of-file.
   const sink: ByteSink = { write: pipe.write, close: () => Promise.resolve() }
   const stopped = (error: unknown) => {
@@ -87,3 +107,36 @@ export const output = Effect.fn("DockerPumps.output")(function*(pump: OutputPump
     Effect.mapError((error) => failed("write output", pump.parameter, error))
   )
 })
+
+/** Bytes per read of an ephemeral output's pipe. */
+const EPHEMERAL_READ = 1024 * 1024
+
+export interface EphemeralOutputPump {
+  readonly parameter: string
+  readonly reader: Fifo.PipeReader
+  /** Where the bytes go: exec's sink, or the relay's one reader. */
+  readonly deliver: (source: ByteSource) => Promise<void>
+}
+
+/**
+ * An ephemeral output (`_`): the pipe straight to its one reader, nothing stored. A program that did not succeed ends
+ * the stream with ProgramFailed, which the reader is told of (the relay's TransferFailed); the run fails on its own.
+ */
+export const ephemeralOutput = Effect.fn("DockerPumps.ephemeralOutput")(function*(pump: EphemeralOutputPump) {
+  yield* Effect.tryPromise({ try: () => pump.deliver(pump.reader), catch: (error) => error }).pipe(
+    Effect.catchIf((error) => error instanceof Fifo.ProgramFailed, () => Effect.void),
+    Effect.mapError((error) => failed("write output", pump.parameter, error)),
+    Effect.ensuring(Effect.promise(() => pump.reader.close()))
+  )
+})
+
+/** Copies `source` into `sink`, each chunk in memory of its own (a sink may keep what it is given). */
+export const copy = async (source: ByteSource, sink: ByteSink): Promise<void> => {
+  const scratch = Buffer.allocUnsafe(EPHEMERAL_READ)
+  for (let n = await source.read(scratch, 0, scratch.length); n > 0; n = await source.read(scratch, 0, scratch.length)) {
+    // allocUnsafe of more than 4 KiB owns its memory, which a descriptor sink then moves to its thread without a copy.
+    const chunk = Buffer.allocUnsafe(n)
+    chunk.set(scratch.subarray(0, n))
+    await sink.write(chunk)
+  }
+}

@@ -85,6 +85,16 @@ export const program = (spec: CodespecDocument.Spec, env: ReadonlyArray<readonly
   } satisfies ContainerSpec
 }
 
+/** The buffer parameters a socket carries: they have no pipe (nor `<P>_PIPE`), the socket adapter streams them. */
+export const socketBound = (spec: CodespecDocument.Spec): ReadonlySet<string> =>
+  new Set((spec.sockets ?? []).flatMap((s) => [s.inputBuffer ?? "", s.outputBuffer ?? ""].filter((b) => b !== "")))
+
+/** The job's buffer parameters that flow through pipes (not a socket's), as createPipes and the env name them. */
+export const pipedParameters = (request: Pick<RunRequest, "plan" | "run">): ReadonlyArray<string> => {
+  const bound = socketBound(jobCodespec(request).spec)
+  return RunDocumentFromPlan.parameters(request.plan, request.run).map((p) => p.name).filter((p) => !bound.has(p))
+}
+
 /** Where one job container goes: its replica, and for a distributed run the workers it is told about. */
 export interface JobPlacement {
   readonly replica: number
@@ -92,9 +102,10 @@ export interface JobPlacement {
 }
 
 /**
- * A job container of a run, as Tyger's DockerRunCreator builds the main one: codespec env, the `<P>_PIPE` variables,
- * then (distributed) the workers' variables, expanded with Kubernetes' `$(VAR)` rules; its program; the replica's pipes
- * directory mounted at Tyger's path. No restart policy: runs are never restarted.
+ * A job container of a run, as Tyger's DockerRunCreator builds the main one: codespec env, the `<P>_PIPE` variables
+ * (none for a socket's buffers), then (distributed) the workers' variables, expanded with Kubernetes' `$(VAR)` rules;
+ * its program; the replica's pipes directory mounted at Tyger's path. No restart policy: runs are never restarted. A
+ * job without workers is on Docker's default bridge, whose address the monitor's socket adapters dial.
  */
 export const containerSpec = (
   request: RunRequest,
@@ -106,14 +117,14 @@ export const containerSpec = (
   const workers = placement.workers
   const env = Expand.expandEnvironment([
     ...Object.entries(spec.env ?? {}),
-    ...Naming.pipeVariables(request.runId, parameters),
+    ...Naming.pipeVariables(request.runId, pipedParameters(request)),
     ...(workers === undefined ? [] : WorkerTopology.jobEnv(workers.topology, request.run.job.env))
   ])
   const role = Naming.roleOf("job", placement.replica, replicasOf(request.run))
   return {
     ...program(spec, env),
     ...(workers === undefined ? {} : { Hostname: Naming.jobHost(request.runId, placement.replica) }),
-    Labels: { ...options.labels, ...Naming.labelsOf(options.instance, request.runId, role) },
+    Labels: { ...options.labels, ...Naming.jobLabelsOf(options.instance, request.runId, role, parameters.length > 0) },
     HostConfig: {
       Binds: [`${Naming.pipesDir(options.dataDir, request.runId, placement.replica)}:${Naming.containerPipesDir(request.runId)}`],
       ...(workers === undefined ? {} : { NetworkMode: workers.network }),

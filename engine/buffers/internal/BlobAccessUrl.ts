@@ -38,15 +38,19 @@ const stringToSign = (grant: Grant): string =>
 const sign = (key: Uint8Array, grant: Grant): string =>
   createHmac("sha256", key).update(stringToSign(grant)).digest("base64")
 
-export const format = (key: Uint8Array, containerDir: string, grant: Grant): string => {
-  const url = pathToFileURL(containerDir)
-  url.search = new URLSearchParams({
+/** The SAS query of a grant (`sv`, `sp`, `st`, `se`, `sig`), without its `?`. */
+export const query = (key: Uint8Array, grant: Grant): string =>
+  new URLSearchParams({
     sv: SIGNATURE_VERSION,
     sp: permissions[grant.access],
     st: formatTime(grant.start),
     se: formatTime(grant.expiry),
     sig: sign(key, grant)
   }).toString()
+
+export const format = (key: Uint8Array, containerDir: string, grant: Grant): string => {
+  const url = pathToFileURL(containerDir)
+  url.search = query(key, grant)
   return url.href
 }
 
@@ -65,7 +69,11 @@ export const verify = (key: Uint8Array, url: string): Verified => {
     return rejected("not a URL")
   }
   if (parsed.protocol !== "file:") return rejected("not a local buffer access URL")
-  const query = parsed.searchParams
+  return verifyQuery(key, Path.basename(fileURLToPath(parsed)), parsed.searchParams)
+}
+
+/** Checks a SAS query signed for `containerId` (its shape and signature, not its validity period). */
+export const verifyQuery = (key: Uint8Array, containerId: string, query: URLSearchParams): Verified => {
   const [sv, sp, st, se, sig] = ["sv", "sp", "st", "se", "sig"].map((name) => query.get(name) ?? undefined)
   if (sv !== SIGNATURE_VERSION) return rejected(`unsupported signature version '${sv ?? ""}'`)
   const access = sp === "r" ? "read" : sp === "cr" ? "write" : undefined
@@ -74,7 +82,7 @@ export const verify = (key: Uint8Array, url: string): Verified => {
   if (access === undefined || start === undefined || expiry === undefined || sig === undefined) {
     return rejected("the URL lacks a valid permission, start, expiry or signature")
   }
-  const grant: Grant = { containerId: Path.basename(fileURLToPath(parsed)), access, start, expiry }
+  const grant: Grant = { containerId, access, start, expiry }
   const expected = Buffer.from(sign(key, grant), "base64")
   const given = Buffer.from(sig, "base64")
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {

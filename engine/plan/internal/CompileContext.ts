@@ -13,12 +13,15 @@ import * as RunDocument from "../../../model/RunDocument.ts"
 import * as Tags from "../../../model/Tags.ts"
 import * as TimeSpan from "../../../model/TimeSpan.ts"
 import type { Resolved } from "../../codespecs/CodespecCatalog.ts"
+import type * as IgnoredSettings from "../IgnoredSettings.ts"
 import type * as Plan from "../Plan.ts"
 import type { Problem, Reason } from "../PlanCompileError.ts"
 
 export interface CompileOptions {
   /** What the target provider supports; without it nothing is refused for lack of support. */
   readonly capabilities?: ReadonlySet<Plan.Capability>
+  /** Settings the target provider accepts without acting on them: what they require is not refused. */
+  readonly ignores?: ReadonlySet<IgnoredSettings.Setting>
   readonly provider?: string
 }
 

@@ -1,6 +1,7 @@
 import * as CodespecDocument from "../../../model/CodespecDocument.ts"
 import * as Run from "../../../dsl/Run.ts"
 import * as RunDocument from "../../../model/RunDocument.ts"
+import * as IgnoredSettings from "../IgnoredSettings.ts"
 import type * as Plan from "../Plan.ts"
 import {
   CAPABILITY_TEXT,
@@ -155,8 +156,11 @@ const accessTtl = (c: Compilation, path: string, value: string | undefined): str
 const checkCapabilities = (c: Compilation, path: string, requires: ReadonlySet<Plan.Capability>, options: CompileOptions) => {
   if (options.capabilities === undefined) return
   for (const capability of requires) {
-    if (!options.capabilities.has(capability)) {
-      c.problem("Unsupported", path, `the ${options.provider ?? "selected"} provider does not support ${CAPABILITY_TEXT[capability]}`)
+    if (!options.capabilities.has(capability) && !IgnoredSettings.covers(options.ignores, capability)) {
+      // Tyger's own answer where it has one (its Kubernetes mode refuses `_` so).
+      c.problem("Unsupported", path, capability === "EphemeralBuffers"
+        ? "Ephemeral buffers are not supported."
+        : `the ${options.provider ?? "selected"} provider does not support ${CAPABILITY_TEXT[capability]}`)
     }
   }
 }
@@ -212,6 +216,10 @@ export const compileRun = (
       `${path}.job.replicas`,
       `a job with ${replicas} replicas cannot have output buffers (${outputs.join(", ")}): a buffer has exactly one writer`
     )
+  }
+  // An ephemeral buffer has one writer and one reader, and every replica would read each input and write each output.
+  if (replicas > 1 && requires.has("EphemeralBuffers")) {
+    c.problem("InvalidRun", `${path}.job.replicas`, `a job with ${replicas} replicas cannot use ephemeral buffers ('_'): each is read or written once`)
   }
   if (run.job.nodePool !== undefined || run.worker?.nodePool !== undefined) requires.add("NodePools")
   if (schedule !== undefined) requires.add("Schedules")

@@ -4,7 +4,10 @@ import type * as Run from "../../../dsl/Run.ts"
 import * as TimeSpan from "../../../model/TimeSpan.ts"
 import * as Workflow from "../../../dsl/Workflow.ts"
 import { Buffers } from "../../buffers/Buffers.ts"
+import * as EphemeralAccess from "../../buffers/EphemeralAccess.ts"
+import * as EphemeralBuffers from "../../buffers/EphemeralBuffers.ts"
 import * as Compile from "../../plan/Compile.ts"
+import * as IgnoredSettings from "../../plan/IgnoredSettings.ts"
 import * as Plan from "../../plan/Plan.ts"
 import { Provider } from "../Provider.ts"
 import * as RunDocument from "../RunDocumentFromPlan.ts"
@@ -70,7 +73,9 @@ const bindBuffers = Effect.fnUntraced(function*(plan: Plan.Plan, run: Plan.Run) 
         break
       }
       case "ephemeral":
-        return yield* new RunsError({ reason: "Unsupported", message: "Ephemeral buffers ('_') are not supported yet" })
+        // Tyger's `temp-<uid>`, renamed `run-<runId>-temp-<uid>` once the run has its id: no buffer is created.
+        bound[name] = EphemeralBuffers.temporaryId()
+        break
       case "runOutput":
         return yield* new RunsError({
           reason: "InvalidInput",
@@ -85,9 +90,11 @@ const bindBuffers = Effect.fnUntraced(function*(plan: Plan.Plan, run: Plan.Run) 
 export const plan = Effect.fn("Runs.plan")(function*(run: Run.Any) {
   const provider = yield* Provider
   const workflow = Workflow.make({ runs: { [run.name ?? DEFAULT_RUN_NAME]: run } })
-  const compiled = yield* Compile.compile(workflow, { capabilities: provider.capabilities, provider: provider.name }).pipe(
-    withCodespecs
-  )
+  const compiled = yield* Compile.compile(workflow, {
+    capabilities: provider.capabilities,
+    ...(provider.ignores === undefined ? {} : { ignores: provider.ignores }),
+    provider: provider.name
+  }).pipe(withCodespecs)
   return { plan: compiled, run: compiled.runs[0]! }
 })
 
@@ -104,9 +111,21 @@ export const createRecord = Effect.fn("Runs.createRecord")(function*(
   yield* provider.prepare({ plan: planned.plan, run: planned.run, pull: options.pull ?? false }, options.onProgress ?? (() => Effect.void))
   const origins = yield* withCodespecs(publishCodespecs(planned.plan))
   const buffers = yield* bindBuffers(planned.plan, planned.run)
-  return yield* store.createRun({
+  // The plan keeps every setting; the run as shown is the one the provider realises (no ignored cluster).
+  const documentOf = (bound: typeof buffers) =>
+    RunDocument.make(planned.plan, IgnoredSettings.recorded(planned.run, provider.ignores), bound, origins)
+  const record = yield* store.createRun({
     tags: planned.run.tags,
-    document: RunDocument.make(planned.plan, planned.run, buffers, origins),
-    plan: Plan.encode({ ...planned.plan, runs: [planned.run] })
+    document: documentOf(buffers),
+    plan: Plan.encode({ ...planned.plan, runs: [planned.run] }),
+    ...(Object.values(buffers).some(EphemeralBuffers.isEphemeral)
+      ? { documentFor: (id: number) => documentOf(Object.fromEntries(Object.entries(buffers).map(([p, b]) => [p, EphemeralBuffers.qualify(b, id)]))) }
+      : {})
   })
+  yield* Effect.promise(() => Promise.all(Object.values(record.buffers).map((id) => EphemeralAccess.reserve(store.dataDir, id))))
+  // Once the run exists: a run that could not be created needs no word about settings it would have gone without.
+  for (const warning of IgnoredSettings.warnings(planned.plan, planned.run, provider.ignores, provider.name)) {
+    yield* Effect.logWarning(warning)
+  }
+  return record
 })

@@ -62,13 +62,19 @@ export const makeRunMethods = (
     readonly tags: { readonly [key: string]: string }
     readonly document: unknown
     readonly plan: unknown
+    /** The document once the run's id is known (Tyger renames ephemeral `temp-` buffer ids after the insert). */
+    readonly documentFor?: (id: number) => unknown
   }) {
     const at = yield* now
     const id = yield* use("creating a run", () =>
       connection.immediate(() => {
         connection.prepare("INSERT INTO runs (created_at, status, tags, document, plan) VALUES (?, 'Pending', ?, ?, ?)")
           .run(at, JSON.stringify(run.tags), JSON.stringify(run.document), JSON.stringify(run.plan))
-        return Number(connection.prepare("SELECT last_insert_rowid() AS id").get()?.["id"])
+        const inserted = Number(connection.prepare("SELECT last_insert_rowid() AS id").get()?.["id"])
+        if (run.documentFor !== undefined) {
+          connection.prepare("UPDATE runs SET document = ? WHERE id = ?").run(JSON.stringify(run.documentFor(inserted)), inserted)
+        }
+        return inserted
       }))
     return read(id) ?? (yield* notFound(id))
   })

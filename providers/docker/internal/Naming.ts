@@ -10,7 +10,7 @@ import * as CodespecDocument from "../../../model/CodespecDocument.ts"
 export const RUN_LABEL = "tyger-run"
 export const MARKER_LABEL = "tyger-ts"
 export const INSTANCE_LABEL = "tyger-ts-instance"
-/** Tyger's label naming a container's role in its run (`main`, later `job-<i>`, `worker-<i>`). */
+/** Tyger's label naming a container's role in its run (`main`, `job-<i>`, `worker-<i>`): its log lines' prefix. */
 export const CONTAINER_NAME_LABEL = "tyger-run-container-name"
 /** Tyger's label on a distributed run's workers: `tyger-worker=<run id>`. */
 export const WORKER_LABEL = "tyger-worker"
@@ -58,6 +58,15 @@ export const labelsOf = (instance: string, runId: number, role: string): Record<
   ...runLabels(instance, runId),
   [CONTAINER_NAME_LABEL]: role
 })
+
+/**
+ * A job container's labels. Tyger's Docker mode names the main container (`tyger-run-container-name=main`) only when the
+ * run has buffers (its buffer sidecars then log beside it), and its log source prefixes the lines of every container
+ * that has the label: so a run with buffers logs `[main] …`, one without logs bare lines. tyger-ts has no sidecar
+ * containers (the run's monitor pumps the buffers) but keeps the label rule, so logs read as Tyger's.
+ */
+export const jobLabelsOf = (instance: string, runId: number, role: string, hasBuffers: boolean): Record<string, string> =>
+  role === "main" && !hasBuffers ? runLabels(instance, runId) : labelsOf(instance, runId, role)
 
 /** The Engine API filter selecting every container (or network) of one run of this data directory. */
 export const runFilter = (instance: string, runId: number) => ({

@@ -165,6 +165,8 @@ export const ContainerInspect = Schema.Struct({
   HostConfig: maybe(Schema.Struct({ Memory: Schema.optionalKey(Schema.Int) })),
   RestartCount: Schema.optionalKey(Schema.Int),
   NetworkSettings: maybe(Schema.Struct({
+    /** The default bridge's address (older engines put it only here). */
+    IPAddress: maybe(Schema.String),
     Networks: maybe(Schema.Record(Schema.String, Schema.Struct({ IPAddress: maybe(Schema.String) })))
   })),
   Config: maybe(Schema.Struct({

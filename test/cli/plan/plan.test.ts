@@ -95,7 +95,7 @@ describe("tyger plan", () => {
     await run("codespec", "create", "hello", "--image", "busybox", "-i", "input", "-o", "output")
     const result = await run("plan", fixture("hello-run.yaml"), "--provider", "kubernetes")
     assert.equal(result.code, 1)
-    assert.equal(result.stderr, "Error: runs.hello-run: the kubernetes provider does not support ephemeral buffers ('_')\n")
+    assert.equal(result.stderr, "Error: runs.hello-run: Ephemeral buffers are not supported.\n")
     assert.ok(!DOCKER_CAPABILITIES.has("Identities"))
     assert.ok(!KUBERNETES_CAPABILITIES.has("EphemeralBuffers") && KUBERNETES_CAPABILITIES.has("Schedules"))
   })

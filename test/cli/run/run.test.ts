@@ -111,12 +111,10 @@ describe("tyger run: arguments and errors", () => {
       "InvalidInput: Buffer argument 'nope' does not correspond to a buffer parameter on the codespec")
   })
 
-  test("--worker-* flags make a distributed run; the Docker provider refuses what one engine cannot do", async () => {
+  test("--worker-* flags make a distributed run, which needs a worker codespec", async () => {
     const run = session()
     await run(...hello)
     assert.equal((await run("codespec", "create", "w", "--kind", "worker", "--image", testImage, "--endpoint", "api=80")).code, 0)
-    fails(await run("run", "create", "-c", "hello", "--worker-codespec", "w", "--worker-replicas", "2", "--worker-node-pool", "gpu"),
-      "the docker provider does not support node pools")
     fails(await run("run", "create", "-c", "hello", "--worker-codespec", "hello"),
       "InvalidInput: the worker target needs a worker codespec, but the codespec is a job codespec")
     // A worker flag without a worker codespec still makes a worker target, which then lacks its codespec.
@@ -170,9 +168,9 @@ describe("tyger run: arguments and errors", () => {
 
   test("help lists the run commands and their flags, not the hidden ones", async () => {
     const run = session()
-    const help = await run("--help")
-    assert.match(help.stdout, /run exec/)
-    assert.doesNotMatch(help.stdout, /run monitor/)
+    const help = await run("run", "--help")
+    assert.match(help.stdout, /^  exec /m)
+    assert.doesNotMatch(help.stdout, /monitor/)
     const create = await run("run", "create", "--help")
     assert.match(create.stdout, /--worker-codespec/)
     assert.doesNotMatch(create.stdout, /--buffer-access-ttl/)
@@ -230,7 +228,7 @@ describe("tyger run on Docker (in-process)", { skip }, () => {
     })
   })
 
-  test("the Docker provider's refusals: missing images, buffers, node pools, replicated jobs with outputs", async () => {
+  test("the Docker provider's refusals: missing images, buffers, replicated jobs with outputs", async () => {
     const run = session()
     run.file("missing.yml", "job:\n  codespec:\n    image: tyger-test/missing:none\n")
     fails(await run("run", "create", "-f", "missing.yml"),
@@ -238,7 +236,6 @@ describe("tyger run on Docker (in-process)", { skip }, () => {
     await run(...hello)
     fails(await run("run", "create", "-c", "hello", "-b", "input=aaaaaaaaaaaaaaaaaaaaaaaaaa"),
       "InvalidInput: The buffer 'aaaaaaaaaaaaaaaaaaaaaaaaaa' was not found")
-    fails(await run("run", "create", "-c", "hello", "--node-pool", "gpu"), "the docker provider does not support node pools")
     fails(await run("run", "create", "-c", "hello", "-r", "2"),
       "InvalidInput: a job with 2 replicas cannot have output buffers (output): a buffer has exactly one writer")
     assert.equal((await run("run", "list")).stdout, "[]\n")

@@ -412,6 +412,22 @@ describe("capabilities", () => {
     assert.deepEqual(plan.runs[0]?.requires, ["JobReplicas"])
   })
 
+  test("ephemeral buffers: Tyger's own refusal on Kubernetes; one reader or writer, so no job replicas", async () => {
+    const inputsOnly = Codespec.job({ image: "busybox", buffers: { inputs: ["in"] } })
+    const refused = await compileError(Workflow.make({ runs: { stream: Run.job(inputsOnly, { buffers: { in: "_" } }) } }), {
+      capabilities: without("EphemeralBuffers"),
+      provider: "kubernetes"
+    })
+    const error = (e: PlanCompileError) => e.problems.map(({ reason, path, message }) => ({ reason, path, message }))
+    assert.deepEqual(error(refused), [{ reason: "Unsupported", path: "runs.stream", message: "Ephemeral buffers are not supported." }])
+    const replicated = await compileError(Workflow.make({ runs: { fan: Run.job(inputsOnly, { buffers: { in: "_" }, replicas: 2 }) } }))
+    assert.deepEqual(error(replicated), [{
+      reason: "InvalidRun",
+      path: "runs.fan.job.replicas",
+      message: "a job with 2 replicas cannot use ephemeral buffers ('_'): each is read or written once"
+    }])
+  })
+
   test("without a provider name", async () => {
     const error = await compileError(Workflow.fromModule(Library.Nightly), { capabilities: new Set() })
     assert.deepEqual(error.problems, [
@@ -429,13 +445,15 @@ describe("capabilities", () => {
     const sockets = Codespec.job({ name: "sockets", image: "s", buffers: { inputs: ["in"] }, sockets: [{ port: 8080, inputBuffer: "in" }] })
     const plan = await compile(Workflow.make({
       runs: [
-        Run.job(gpu, { name: "everything", buffers: { in: "_" }, nodePool: "gpunp", replicas: 2 }),
+        Run.job(gpu, { name: "everything", buffers: { in: "_" }, nodePool: "gpunp" }),
+        Run.job(gpu, { name: "replicated", nodePool: "gpunp", replicas: 2 }),
         Run.job(sockets, { name: "sockets" }),
         Run.job(Codespec.job({ name: "no-gpu", image: "x", resources: { gpu: 0 } }), { name: "no-gpu", replicas: 1 })
       ]
     }))
     assert.deepEqual(plan.runs.map((r) => [r.name, r.requires]), [
-      ["everything", ["EphemeralBuffers", "Gpu", "Identities", "JobReplicas", "NodePools"]],
+      ["everything", ["EphemeralBuffers", "Gpu", "Identities", "NodePools"]],
+      ["replicated", ["Gpu", "Identities", "JobReplicas", "NodePools"]],
       ["sockets", ["Sockets"]],
       ["no-gpu", []]
     ])

@@ -150,7 +150,8 @@ describe("Runs (engine API) on Docker", () => {
         command: ["sh", "-c", 'i=1; while [ $i -le 25 ]; do echo "line $i"; i=$((i+1)); done; exit 1']
       }))))
       assert.ok(error instanceof RunFailedError)
-      const expected = Array.from({ length: 20 }, (_, i) => `line ${i + 6}`)
+      // The run has a buffer: its main container's lines carry Tyger's `[main]` prefix.
+      const expected = Array.from({ length: 20 }, (_, i) => `[main] line ${i + 6}`)
       assert.deepEqual(error.logTail, expected)
       assert.equal(error.message, `run failed with status Failed (Main exited with code 1)\nlast log lines:\n${expected.map((l) => `  ${l}`).join("\n")}`)
     })))

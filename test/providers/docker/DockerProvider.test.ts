@@ -237,7 +237,9 @@ describe("Docker provider", () => {
       assert.deepEqual(yield* logText(created.id, { tail: 0 }), [])
       const lines = Array.from(yield* Stream.runCollect(runs.logs(created.id, { follow: false })))
       assert.ok(lines.every((l, i) => i === 0 || BigInt(l.timestamp) >= BigInt(lines[i - 1]!.timestamp)))
-      assert.ok(lines.every((l) => l.prefix === ""))
+      // A run with buffers: Tyger's `[main]` prefix, live and archived alike.
+      assert.ok(lines.every((l) => l.prefix === "[main]"))
+      assert.ok(Array.from(yield* Fiber.join(followed)).every((l) => l.prefix === "[main]"))
       // `since` is in milliseconds: the first millisecond after line 2 still precedes line 3 (50 ms later).
       assert.deepEqual(yield* logText(created.id, { since: ceilMillis(lines[1]!.timestamp) }), ["3", "4", "5", "err"])
       assert.deepEqual(yield* Effect.promise(() => containersOf(created.id)), [])
