@@ -157,7 +157,7 @@ describe("stack programs (Pulumi mocks, configuration read once at the root)", (
       // Each at the builder call in this file (line and column left out: edits move them).
       assert.equal((error as Error).message.replace(/\S*stacks\.test\.ts:\d+:\d+ /g, "stacks.test.ts "), [
         "the workflow does not compile:",
-        "stacks.test.ts run ephemeral: the kubernetes provider does not support ephemeral buffers ('_')",
+        "stacks.test.ts run ephemeral: Ephemeral buffers are not supported.",
         "stacks.test.ts run Bad_Name: run names must consist of lower case alphanumeric characters or '-', start and end with an alphanumeric character, and be at most 52 characters"
       ].join("\n"))
       return true
