@@ -91,17 +91,33 @@ class Incoming {
 
 class Gone extends Error {}
 
-/** Sends the frames of `source`'s bytes, then the end. */
+/**
+ * Sends the frames of `source`'s bytes, then the end. A source with a reading thread of its own is read through it,
+ * as the buffer writer reads it (on Deno, stdin's plain `read` is not the blocking read the thread does).
+ */
 const pour = async (socket: Net.Socket, source: ByteSource, onProgress?: (bytes: number) => void): Promise<void> => {
-  const buffer = Buffer.allocUnsafe(FRAME)
   let total = 0
-  for (;;) {
-    const n = await source.read(buffer, 0, buffer.length)
-    if (n === 0) break
-    await send(socket, frameHeader(n))
-    await send(socket, buffer.subarray(0, n))
-    total += n
+  const frame = async (bytes: Uint8Array) => {
+    await send(socket, frameHeader(bytes.length))
+    await send(socket, bytes)
+    total += bytes.length
     onProgress?.(total)
+  }
+  const blocks = source.blocks?.({ blockSize: FRAME, flushMillis: 2, arenas: 4, hashInReader: false })
+  if (blocks !== undefined) {
+    try {
+      for (let block = await blocks.next(); block !== undefined; block = await blocks.next()) {
+        await frame(block.bytes)
+        blocks.release?.(block.bytes)
+      }
+    } finally {
+      blocks.close?.()
+    }
+  } else {
+    const buffer = Buffer.allocUnsafe(FRAME)
+    for (let n = await source.read(buffer, 0, buffer.length); n > 0; n = await source.read(buffer, 0, buffer.length)) {
+      await frame(buffer.subarray(0, n))
+    }
   }
   await send(socket, END)
 }
