@@ -31,6 +31,16 @@ type Fetched =
   | { readonly _tag: "Blob"; readonly body: Uint8Array; readonly md5: string; readonly chain: string | undefined }
   /** Not there although `.bufferend` was: an error only if the stream has not ended before this blob. */
   | { readonly _tag: "Missing" }
+  /** Not there, and its writer is gone: the read fails here, after every blob before it was written out. */
+  | { readonly _tag: "WriterGone"; readonly message: string }
+
+/** What the end poller has learnt, shared with the fetchers. */
+interface ReadState {
+  /** `.bufferend` says complete: from then on a missing blob is missing for good. */
+  endSeen: boolean
+  /** The writer went away without an end: a blob still missing will never come. */
+  writerGone: string | undefined
+}
 
 const download = (error: BlobStoreError) => fromBlobStoreError("download")(error)
 
@@ -66,9 +76,8 @@ export const read = Effect.fn("BufferReader.read")(
       return yield* failure("InvalidOptions", "the degree of parallelism (dop) must be at least 1")
     }
     const endPollMax = Duration.fromInputUnsafe(options.endPollInterval ?? DEFAULT_END_POLL_INTERVAL)
-    // Set once `.bufferend` says complete: from then on a missing blob is missing for good.
-    const state = { endSeen: false }
-    const stream = Effect.andThen(readStart(container), readBlobs(container, sink, dop, state, options.onProgress))
+    const state: ReadState = { endSeen: false, writerGone: undefined }
+    const stream = Effect.andThen(readStart(container, state), readBlobs(container, sink, dop, state, options.onProgress))
     const lease = WriterLease.watch(container, options.writerStaleAfterMs)
     // The poller only ever ends the race by failing; once it has seen `complete` it waits with the rest.
     yield* Effect.raceFirst(stream, Effect.andThen(pollEnd(container, state, endPollMax, lease), Effect.never)).pipe(
@@ -89,7 +98,7 @@ const outputFailed = (cause: unknown) =>
 const pollEnd = Effect.fn("BufferReader.pollEnd")(
   function*(
     container: Container,
-    state: { endSeen: boolean },
+    state: ReadState,
     max: Duration.Duration,
     lease: { readonly check: Effect.Effect<WriterLease.Gone | undefined, never> }
   ) {
@@ -99,7 +108,10 @@ const pollEnd = Effect.fn("BufferReader.pollEnd")(
         const gone = yield* lease.check
         // Looked again: the writer may have recorded its end just before it went.
         if (gone !== undefined && (yield* getIfExists(container, BufferFormat.END_BLOB)) === undefined) {
-          return yield* failure("WriterGone", WriterLease.goneMessage(gone))
+          // Not a failure yet: the blobs the writer stored are still written out, in order, before the read fails
+          // at the first one missing (a reader racing ahead would otherwise lose data that exists).
+          state.writerGone = WriterLease.goneMessage(gone)
+          return
         }
         yield* Effect.sleep(backoff(attempt, max))
         continue
@@ -115,10 +127,12 @@ const pollEnd = Effect.fn("BufferReader.pollEnd")(
   }
 )
 
-const readStart = Effect.fn("BufferReader.readStart")(function*(container: Container) {
+const readStart = Effect.fn("BufferReader.readStart")(function*(container: Container, state: ReadState) {
   for (let attempt = 0;; attempt++) {
+    const gone = state.writerGone
     const start = (yield* getIfExists(container, BufferFormat.START_BLOB))?.body
     if (start === undefined) {
+      if (gone !== undefined) return yield* failure("WriterGone", gone)
       yield* Effect.sleep(backoff(attempt, Duration.seconds(1)))
       continue
     }
@@ -142,7 +156,7 @@ const fetchBlob = (
   container: Container,
   pool: HashPool.HashPool,
   blobNumber: number,
-  state: { endSeen: boolean },
+  state: ReadState,
   progress: Progress
 ) =>
   Effect.gen(function*() {
@@ -152,9 +166,11 @@ const fetchBlob = (
       // Read before the request: `.bufferend` may appear while it is in flight, and the blob may have landed just
       // before; one more look is then needed before calling the blob missing.
       const waiting = !state.endSeen
+      const gone = state.writerGone
       if (blobNumber > progress.finalBlob) return undefined
       const blob = yield* getIfExists(container, path)
       if (blob === undefined) {
+        if (waiting && gone !== undefined) return { _tag: "WriterGone", message: gone } satisfies Fetched
         if (waiting) {
           yield* Effect.sleep(blobRetryDelay(attempt))
           continue
@@ -181,7 +197,7 @@ const readBlobs = Effect.fn("BufferReader.readBlobs")(function*(
   container: Container,
   sink: ByteSink,
   dop: number,
-  state: { endSeen: boolean },
+  state: ReadState,
   onProgress: ((bytes: number) => void) | undefined
 ) {
   const pool = yield* HashPool.scoped()
@@ -211,6 +227,7 @@ const readBlobs = Effect.fn("BufferReader.readBlobs")(function*(
     for (let blobNumber = 0;; blobNumber++) {
       while (window.length < dop && launched <= progress.finalBlob) yield* launch
       const fetched = yield* Deferred.await(window.shift()!)
+      if (fetched?._tag === "WriterGone") return yield* failure("WriterGone", fetched.message)
       if (fetched === undefined || fetched._tag === "Missing") {
         return yield* failure("MissingBlob", messages.missingBlob(blobNumber))
       }

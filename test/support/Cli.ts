@@ -26,6 +26,13 @@ export interface Finished {
 }
 
 /** Everything a child process writes, as text, once it has ended. */
+/**
+ * SIGKILL, as a crash or `kill -9` delivers it. Not `child.kill`: Deno's closes the child's stdin before signalling,
+ * and on a loaded machine the child reads that end-of-file first, so it ends cleanly instead of being killed
+ * (measured: 4 of 5 killed relay writers delivered a clean end under load).
+ */
+export const killHard = (child: ChildProcess): void => void process.kill(child.pid!, "SIGKILL")
+
 export const collect = (child: ChildProcess): Promise<Finished> =>
   new Promise((resolve, reject) => {
     let stdout = ""

@@ -7,7 +7,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import process from "node:process"
 import { describe, test } from "node:test"
-import { collect, root, tygerArgv } from "../../support/Cli.ts"
+import { collect, killHard, root, tygerArgv } from "../../support/Cli.ts"
 import { dockerOrSkip, testImage } from "../../support/Docker.ts"
 import { sleep, tempDir, waitFor } from "../../support/Run.ts"
 
@@ -31,7 +31,7 @@ const killedWriter = async (dataDir: string) => {
   // The flush interval (1 s) stores the partial data as blob 0 before the kill: waited for, not slept on (a loaded
   // machine may take longer).
   await waitFor(() => Fs.existsSync(Path.join(dataDir, "buffers", id, "00", "000")), "the partial data's blob")
-  writer.kill("SIGKILL")
+  killHard(writer)
   await exited
   return { id, pid: writer.pid! }
 }

@@ -7,7 +7,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import process from "node:process"
 import { after, describe, test } from "node:test"
-import { collect, root, tygerArgv } from "../../support/Cli.ts"
+import { collect, killHard, root, tygerArgv } from "../../support/Cli.ts"
 import { dockerOrSkip, testImage } from "../../support/Docker.ts"
 import { tempDir } from "../../support/Run.ts"
 
@@ -126,7 +126,7 @@ describe("ephemeral buffers on Docker", { skip }, () => {
     writer.stdin!.write("partial\n")
     await waitForStatus(dataDir, runId, "Running")
     await new Promise((resolve) => setTimeout(resolve, 500))
-    writer.kill("SIGKILL")
+    killHard(writer)
     await exited
     assert.equal(await waitForStatus(dataDir, runId, "Failed"), "Failed")
   })

@@ -6,6 +6,7 @@ import { describe, test } from "node:test"
 import { Duration, Effect } from "effect"
 import { BlobStore } from "../../../engine/buffers/BlobStore.ts"
 import * as BufferFormat from "../../../engine/buffers/BufferFormat.ts"
+import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
 import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
 import * as LocalBlobStore from "../../../engine/buffers/LocalBlobStore.ts"
 import { tempDir } from "../../support/Run.ts"
@@ -37,6 +38,22 @@ describe("a writer's lease", () => {
     }))
     assert.equal(error.reason, "WriterGone")
     assert.equal(error.message, "the buffer's writer (process 4242 on elsewhere) stopped sending heartbeats before finishing the buffer")
+  })
+
+  test("a gone writer's stored blobs are all written out, in order, before the read fails", async () => {
+    const { written, error } = await run(Effect.gen(function*() {
+      const container = yield* fresh
+      yield* writeRaw(container, { blobs: ["one ", "two ", "three"].map((t) => ({ body: bytes(t) })) })
+      const { body, options } = beat(4242, "elsewhere")
+      yield* container.putBlob(".bufferwriter.0", body, options)
+      // A slow output: the lease is found stale long before the stored blobs are out.
+      const chunks: Array<string> = []
+      const sink = { write: (chunk: Uint8Array) => sleep(150).then(() => void chunks.push(text(chunk))), close: () => Promise.resolve() }
+      const error = yield* Effect.flip(BufferReader.read(container, sink, { writerStaleAfterMs: 1, endPollInterval: "10 millis" }))
+      return { written: chunks.join(""), error }
+    }))
+    assert.equal(written, "one two three")
+    assert.equal(error.reason, "WriterGone")
   })
 
   test("a live writer that pauses longer than the reader's patience, but keeps beating, is read to the end", async () => {
