@@ -1,7 +1,8 @@
 /**
  * Kubernetes manifests and the Pulumi component for a generated plan of RUNS runs (job runs with buffers and env;
  * every tenth distributed over 4 workers with a derived env value; every twentieth scheduled), in one process:
- * the pure translation (median of REPEATS), its YAML, and one mock Pulumi program creating every resource.
+ * the pure translation (median of REPEATS), its YAML, and one mock Pulumi program creating every resource. Both with
+ * a storage account (container URLs, `create-buffers`); the component also keeps the account key in a Secret.
  * Usage: node bench/kubernetes.ts [runs=1000] [repeats=5]
  */
 import * as pulumi from "@pulumi/pulumi"
@@ -40,7 +41,8 @@ const generate = () => {
     if (i % 10 === 0) {
       const worker = workers[(i / 10) % workers.length]!
       runs[name] = Run.distributed({
-        ...common,
+        name,
+        tags: common.tags,
         job: { codespec, buffers: common.buffers },
         worker,
         replicas: 4,
@@ -58,7 +60,7 @@ const generate = () => {
 const median = (values: ReadonlyArray<number>): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 const plan = Effect.runSync(Compile.compile(generate(), { capabilities: CAPABILITIES, provider: "kubernetes" }))
-const options = { namespace: "bench", image: "tyger-ts:bench" }
+const options = { namespace: "bench", image: "tyger-ts:bench", storageAccount: "benchdata" }
 
 const timings: Array<number> = []
 let objects = manifests(plan, options)
@@ -75,12 +77,15 @@ let registered = 0
 await pulumi.runtime.setMocks({
   newResource: (args) => {
     registered++
-    return { id: `${args.name}-id`, state: args.inputs }
+    // As the API server would, give each object a uid (the workers' ownerReferences read their Job's).
+    const metadata = args.inputs["metadata"]
+    const state = typeof metadata === "object" && metadata !== null ? { ...args.inputs, metadata: { ...metadata, uid: `${args.name}-uid` } } : args.inputs
+    return { id: `${args.name}-id`, state }
   },
   call: (args) => args.inputs
 }, "tyger-ts", "bench", false)
 const pulumiStart = performance.now()
-const component = new WorkflowComponent("bench", { plan, ...options })
+const component = new WorkflowComponent("bench", { plan, ...options, storageAccountKey: pulumi.secret("YmVuY2g=") })
 for (const resource of component.resources.values()) await new Promise((resolve) => resource.urn.apply(resolve))
 const pulumiMs = performance.now() - pulumiStart
 

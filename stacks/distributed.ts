@@ -8,5 +8,5 @@ import { componentArgs, type StackConfig } from "./config.ts"
 export const distributed = async (config: StackConfig) => {
   const plan = await compile(Workflow.make({ runs: [Library.Daphne.daphne] }))
   const workflow = new WorkflowComponent("distributed", { plan, ...componentArgs(config) })
-  return { objects: workflow.objectIds }
+  return { objects: workflow.objectIds, buffers: workflow.bufferIds }
 }

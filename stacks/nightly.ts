@@ -8,5 +8,5 @@ import { componentArgs, type StackConfig } from "./config.ts"
 export const nightly = async (config: StackConfig) => {
   const plan = await compile(Workflow.make({ runs: [Library.Nightly.nightly] }))
   const workflow = new WorkflowComponent("nightly", { plan, ...componentArgs(config) })
-  return { objects: workflow.objectIds }
+  return { objects: workflow.objectIds, buffers: workflow.bufferIds }
 }

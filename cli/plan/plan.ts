@@ -19,12 +19,19 @@ export class PlanCommand extends BaseCommand {
       With \`--provider kubernetes --format yaml\` the Kubernetes objects that would be applied are printed instead, as
       one multi-document YAML stream: per run a Secret with the buffers' access URLs, the workers' headless Service
       and StatefulSet, and a Job (a CronJob for a scheduled run). \`--namespace\` and \`--image\` (the image of the
-      helper containers) go into them. The plan itself is printed with \`--format json\`, or as YAML without a provider.
+      helper containers) go into them. With \`--storage-account\` every buffer the runs create gets its blob
+      container URL (its pod creates the container), and \`--storage-key-secret\` names the Secret whose \`accountKey\`
+      the helper containers sign with (else they use the pod's workload identity). The plan itself is printed with
+      \`--format json\`, or as YAML without a provider.
     `,
     examples: [
       ["Print the plan of a workflow module", "$0 plan workflow.ts"],
       ["Check that a run file can run on Docker, as YAML", "$0 plan run.yaml --provider docker --format yaml"],
-      ["Print the Kubernetes manifests of a workflow", "$0 plan workflow.ts --provider kubernetes --format yaml --namespace tyger"]
+      ["Print the Kubernetes manifests of a workflow", "$0 plan workflow.ts --provider kubernetes --format yaml --namespace tyger"],
+      [
+        "The manifests for buffers in a storage account, signed with its key",
+        "$0 plan workflow.ts --provider kubernetes --format yaml --storage-account mystorage --storage-key-secret tyger-storage"
+      ]
     ]
   })
 
@@ -39,6 +46,16 @@ export class PlanCommand extends BaseCommand {
   image = Option.String("--image", {
     description: "With --provider kubernetes --format yaml: the tyger-ts image of the helper containers."
   })
+
+  storageAccount = FlagHelp.value("ACCOUNT", Option.String("--storage-account", {
+    description: "With --provider kubernetes --format yaml: the Azure storage account holding the buffers."
+  }))
+  blobEndpoint = FlagHelp.value("URL", Option.String("--blob-endpoint", {
+    description: "With --storage-account: the account's blob endpoint (default 'https://ACCOUNT.blob.core.windows.net')."
+  }))
+  storageKeySecret = FlagHelp.value("SECRET", Option.String("--storage-key-secret", {
+    description: "With --storage-account: the Secret whose key 'accountKey' holds the account key."
+  }))
 
   positionals = Option.Rest({ name: "FILE" })
 

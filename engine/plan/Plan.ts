@@ -17,7 +17,13 @@ export const Capability = Schema.Literals([
   "NodePools",
   "Identities",
   "Schedules",
-  "JobReplicas"
+  "JobReplicas",
+  /**
+   * A run with both a schedule and workers: every execution's workers must end with that execution. Apart from
+   * `Schedules` and `DistributedRuns` because a provider may have both and still be unable to end a scheduled
+   * execution's workers (Kubernetes: nothing reaps a CronJob's workers yet).
+   */
+  "ScheduledDistributedRuns"
 ])
 export type Capability = typeof Capability.Type
 

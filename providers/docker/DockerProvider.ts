@@ -24,7 +24,10 @@ export const CAPABILITIES: ReadonlySet<Plan.Capability> = new Set<Plan.Capabilit
   "JobReplicas",
   "Gpu",
   "EphemeralBuffers",
-  "Sockets"
+  "Sockets",
+  // Workers end with their run here (the supervisor kills them when the job has ended), so a scheduled run's workers
+  // would too; schedules themselves are refused on their own (or dropped by `apply --once`).
+  "ScheduledDistributedRuns"
 ])
 
 /**

@@ -1,7 +1,6 @@
 import * as CodespecDocument from "../../model/CodespecDocument.ts"
 import * as Plan from "../../engine/plan/Plan.ts"
 import * as BufferSecret from "./BufferSecret.ts"
-import { DEFAULT_WORKER_WAIT_SECONDS } from "./Contract.ts"
 import * as JobPod from "./JobPod.ts"
 import * as Names from "./Names.ts"
 import type * as Objects from "./Objects.ts"
@@ -22,7 +21,8 @@ import * as Workers from "./Workers.ts"
  * Tyger's documented timeout ("from when the run was created") without its separate pending-timeout sweeper.
  *
  * `runOutput` bindings: the consumer's Secret carries the producer's URL for that output (see `BufferSecret.ts`);
- * both runs may run at once because a buffer reader waits for the writer.
+ * both runs may run at once because a buffer reader waits for the writer, and either pod creates the buffer if it
+ * does not exist yet.
  */
 export const manifests = (plan: Plan.Plan, options: Options): ReadonlyArray<Objects.KubernetesObject> => {
   const codespecs = Plan.codespecById(plan)
@@ -53,9 +53,13 @@ const runObjects = (
   const clusterDomain = options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN
   const topology = worker === undefined ? undefined : Workers.topology(run, worker, options.namespace, clusterDomain)
   const objects: Array<Objects.KubernetesObject> = []
-  // Every buffer parameter, a socket's too, has a sidecar that reads the Secret and polls the pod.
-  if (CodespecDocument.parametersOf(spec).length > 0) {
-    objects.push(BufferSecret.secret(run, spec, options, Pods.runLabels(run.name), lookup))
+  const buffers = BufferSecret.layout(run, spec, options, lookup)
+  // Every buffer parameter, a socket's too, has a sidecar that polls the pod; the workers' reaper reads the Job and
+  // deletes the workers. A scheduled run whose buffers are all made per execution has nothing in the Secret.
+  if (Object.keys(buffers.secret).length > 0) {
+    objects.push(BufferSecret.secret(run, buffers.secret, options.namespace, Pods.runLabels(run.name)))
+  }
+  if (CodespecDocument.parametersOf(spec).length > 0 || worker !== undefined) {
     objects.push(SidecarAccess.role(run, options.namespace))
     objects.push(SidecarAccess.roleBinding(run, spec, options.namespace))
   }
@@ -69,7 +73,9 @@ const runObjects = (
     topology,
     image: options.image,
     namespace: options.namespace,
-    workerWaitSeconds: options.workerWaitSeconds ?? DEFAULT_WORKER_WAIT_SECONDS
+    workerWaitSeconds: options.workerWaitSeconds ?? run.timeoutSeconds,
+    buffers,
+    storageKeySecret: options.storageKeySecret
   })
   objects.push(run.schedule === undefined ? job(run, jobSpec, options.namespace) : cronJob(run, run.schedule, jobSpec, options.namespace))
   return objects

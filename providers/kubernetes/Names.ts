@@ -36,7 +36,8 @@ export const cronJob = (run: string): string => run
 export const bufferSecret = (run: string): string => `${run}-buffers`
 
 /**
- * The Role letting the buffer sidecars read their pod, and its RoleBinding. RBAC would accept a longer name; it is
+ * The Role letting the helper containers read their pod (and, with workers, end them), and its RoleBinding; named
+ * after the buffer sidecars, its first users, and kept so that applying a new version replaces no RBAC object. RBAC would accept a longer name; it is
  * cut to a DNS label anyway so that every object name of a run is one, whatever tool reads it.
  */
 export const sidecarAccess = (run: string): string => fit(run, "-buffer-sidecar", MAX_LABEL)

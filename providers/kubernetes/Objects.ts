@@ -16,7 +16,10 @@ export interface ObjectMeta {
 export interface EnvVar {
   readonly name: string
   readonly value?: string
-  readonly valueFrom?: { readonly fieldRef: { readonly fieldPath: string } }
+  readonly valueFrom?: {
+    readonly fieldRef?: { readonly fieldPath: string }
+    readonly secretKeyRef?: { readonly name: string; readonly key: string }
+  }
 }
 
 export interface VolumeMount {
@@ -36,6 +39,15 @@ export interface ContainerPort {
   readonly protocol: "TCP"
 }
 
+export interface SecurityContext {
+  readonly runAsNonRoot: boolean
+  readonly runAsUser: number
+  readonly runAsGroup: number
+  readonly allowPrivilegeEscalation: boolean
+  readonly capabilities: { readonly drop: Array<string> }
+  readonly seccompProfile: { readonly type: "RuntimeDefault" }
+}
+
 export interface Container {
   readonly name: string
   readonly image: string
@@ -46,6 +58,7 @@ export interface Container {
   readonly ports?: Array<ContainerPort>
   readonly resources?: ResourceRequirements
   readonly volumeMounts?: Array<VolumeMount>
+  readonly securityContext?: SecurityContext
   /** `Always` on an init container makes it a native sidecar (Kubernetes ≥ 1.29). */
   readonly restartPolicy?: "Always"
 }
@@ -79,6 +92,8 @@ export interface PodTemplate {
 }
 
 export interface JobSpec {
+  /** `Indexed` gives each pod `JOB_COMPLETION_INDEX`, which picks the one pod that reaps the workers. */
+  readonly completionMode?: "Indexed"
   readonly completions: number
   readonly parallelism: number
   readonly backoffLimit: 0
@@ -149,6 +164,7 @@ export interface Secret {
 export interface PolicyRule {
   readonly apiGroups: Array<string>
   readonly resources: Array<string>
+  readonly resourceNames?: Array<string>
   readonly verbs: Array<string>
 }
 

@@ -78,6 +78,15 @@ export const serviceAccount = (spec: CodespecDocument.Spec): Pick<Objects.PodSpe
   return identity === undefined ? {} : { serviceAccountName: identity }
 }
 
+/**
+ * AKS's workload identity webhook only injects the federated token (and `AZURE_CLIENT_ID`, …) into pods labelled
+ * so; Tyger labels the pods of a codespec with an identity the same way. Where no webhook runs it is inert.
+ */
+export const WORKLOAD_IDENTITY_LABEL = "azure.workload.identity/use"
+
+export const identityLabels = (spec: CodespecDocument.Spec): Objects.StringMap =>
+  identityOf(spec) === undefined ? {} : { [WORKLOAD_IDENTITY_LABEL]: "true" }
+
 /** The service account a pod of this codespec runs as, named even when the pod spec leaves it implicit. */
 export const serviceAccountName = (spec: CodespecDocument.Spec): string => identityOf(spec) ?? DEFAULT_SERVICE_ACCOUNT
 

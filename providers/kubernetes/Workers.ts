@@ -80,7 +80,8 @@ export const statefulSet = (
       podManagementPolicy: "Parallel",
       selector: { matchLabels: labels },
       template: {
-        metadata: { labels },
+        // The identity label only on the pods: the selector must stay what it was, whatever the codespec becomes.
+        metadata: { labels: { ...labels, ...Pods.identityLabels(worker.spec) } },
         spec: {
           restartPolicy: "Always",
           ...Pods.serviceAccount(worker.spec),

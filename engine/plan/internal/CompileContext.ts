@@ -40,7 +40,8 @@ export const CAPABILITY_TEXT: { readonly [C in Plan.Capability]: string } = {
   NodePools: "node pools",
   Identities: "workload identities",
   Schedules: "schedules",
-  JobReplicas: "job replicas greater than 1"
+  JobReplicas: "job replicas greater than 1",
+  ScheduledDistributedRuns: "distributed runs (workers) on a schedule"
 }
 
 export const identityOf = (name: string | undefined, key: string): string =>

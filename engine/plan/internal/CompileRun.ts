@@ -155,8 +155,12 @@ const accessTtl = (c: Compilation, path: string, value: string | undefined): str
 
 const checkCapabilities = (c: Compilation, path: string, requires: ReadonlySet<Plan.Capability>, options: CompileOptions) => {
   if (options.capabilities === undefined) return
+  const missing = (capability: Plan.Capability) =>
+    !options.capabilities?.has(capability) && !IgnoredSettings.covers(options.ignores, capability)
   for (const capability of requires) {
-    if (!options.capabilities.has(capability) && !IgnoredSettings.covers(options.ignores, capability)) {
+    // A provider without schedules or without workers has already said why; the combination adds nothing.
+    if (capability === "ScheduledDistributedRuns" && (missing("Schedules") || missing("DistributedRuns"))) continue
+    if (missing(capability)) {
       // Tyger's own answer where it has one (its Kubernetes mode refuses `_` so).
       c.problem("Unsupported", path, capability === "EphemeralBuffers"
         ? "Ephemeral buffers are not supported."
@@ -223,6 +227,7 @@ export const compileRun = (
   }
   if (run.job.nodePool !== undefined || run.worker?.nodePool !== undefined) requires.add("NodePools")
   if (schedule !== undefined) requires.add("Schedules")
+  if (schedule !== undefined && run.worker !== undefined) requires.add("ScheduledDistributedRuns")
   for (const target of [job, worker]) {
     if (target === undefined) continue
     if (hasGpu(target.spec)) requires.add("Gpu")

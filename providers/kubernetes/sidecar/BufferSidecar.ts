@@ -61,6 +61,6 @@ export const run = Effect.fn("BufferSidecar.run")(function*(args: SidecarArgs, s
     ? watchPod(args.env, args.namespace!, args.pod!, args.container!)
     : Effect.never
   yield* Effect.forkScoped(Effect.andThen(watch, Effect.sync(() => gone.open())))
-  const open = opener(path(args.dataDir) ?? path(DataDir.resolveDataDir(args.env)))
+  const open = opener(path(args.dataDir) ?? path(DataDir.resolveDataDir(args.env)), args.env, direction === "input" ? "read" : "write")
   yield* (direction === "input" ? input : output)(urlFile!, pipe!, open, gone, stopping)
 }, Effect.scoped)

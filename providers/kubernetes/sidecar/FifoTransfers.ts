@@ -6,7 +6,7 @@ import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
 import * as BufferWriter from "../../../engine/buffers/BufferWriter.ts"
 import { O_RDONLY, O_WRONLY, openWhenRead, wakeOpens } from "../../../engine/pipes/Fifo.ts"
 import type { Latch } from "../../../engine/pipes/Latch.ts"
-import { type Open, refreshing } from "./AccessUrl.ts"
+import { type Open, refreshing, unbound } from "./AccessUrl.ts"
 import { Canceled, fatal, messageOf } from "./SidecarError.ts"
 
 /**
@@ -49,8 +49,23 @@ export const input = Effect.fnUntraced(function*(urlFile: string, pipe: string, 
   )
 }, Effect.scoped)
 
+/**
+ * Fails once main is gone while `urlFile` still holds a placeholder: nothing can write that buffer any more, and the
+ * Job's deadline is far off. With a URL there, it waits for `refreshing` to decide (main may have written nothing).
+ */
+const goneWhileUnbound = (urlFile: string, gone: Latch) =>
+  Effect.promise(() => gone.promise).pipe(
+    Effect.andThen(unbound(urlFile)),
+    Effect.catch(accessFailed),
+    Effect.flatMap((placeholder) =>
+      placeholder === undefined
+        ? Effect.never
+        : fatal("main exited before the buffer's access URL was known", `${urlFile} still holds '${placeholder}': main's output is lost`)
+    )
+  )
+
 export const output = Effect.fnUntraced(function*(urlFile: string, pipe: string, open: Open, gone: Latch, stopping: Stopping) {
-  const container = yield* refreshing(urlFile, open).pipe(Effect.catch(accessFailed))
+  const container = yield* Effect.raceFirst(refreshing(urlFile, open).pipe(Effect.catch(accessFailed)), goneWhileUnbound(urlFile, gone))
   // The reading thread waits in open(2) until main opens its end. If main ends without ever opening it, the
   // unblocking writer gives that open an empty pipe: the buffer is written empty and complete, as Tyger does.
   yield* wakeOpensOnceGone(pipe, O_WRONLY, gone)

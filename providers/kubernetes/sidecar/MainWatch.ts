@@ -1,8 +1,6 @@
 import { Duration, Effect } from "effect"
 import * as FsP from "node:fs/promises"
-import * as Https from "node:https"
-import * as Path from "node:path"
-import { messageOf } from "./SidecarError.ts"
+import * as KubeApi from "./KubeApi.ts"
 
 /**
  * When `main` is gone. Learnt from `--tombstone FILE` appearing (Tyger's Docker mode) or, with `--namespace --pod
@@ -11,14 +9,13 @@ import { messageOf } from "./SidecarError.ts"
  * `{apiGroups: [""], resources: ["pods"], verbs: ["get"]}` in NS, bound to the service account, which the manifests
  * emit for every run with buffers (../SidecarAccess.ts). Without it (objects applied by hand, the binding revoked)
  * the sidecar logs why it cannot watch, with a hint on a 403, and relies on the Job's deadline.
- * `TYGER_TS_SERVICE_ACCOUNT_DIR` overrides the service account directory (tests use it with a fake API server).
+ * The request itself, and `TYGER_TS_SERVICE_ACCOUNT_DIR` for tests, are KubeApi.ts's.
  */
 
-export type Env = Readonly<Record<string, string | undefined>>
+export type Env = KubeApi.Env
 
 const POD_POLL = Duration.seconds(2)
 const POD_POLL_AFTER_ERROR = Duration.seconds(10)
-const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 export const watchTombstone = (file: string) =>
   Effect.gen(function*() {
@@ -39,51 +36,21 @@ export const containerTerminated = (pod: Pod, container: string): boolean => {
   return all.some((s) => s.name === container && s.state?.terminated !== undefined && s.state.terminated !== null)
 }
 
-/** One in-cluster `GET` of the pod: the service account token is re-read each time (bound tokens rotate). */
-const getPod = async (env: Env, namespace: string, pod: string): Promise<Pod> => {
-  const host = env["KUBERNETES_SERVICE_HOST"] ?? ""
-  if (host === "") throw new Error("not running in a Kubernetes cluster (KUBERNETES_SERVICE_HOST is not set)")
-  const dir = env["TYGER_TS_SERVICE_ACCOUNT_DIR"] ?? SERVICE_ACCOUNT_DIR
-  const [token, ca] = await Promise.all([
-    FsP.readFile(Path.join(dir, "token"), "utf8"),
-    FsP.readFile(Path.join(dir, "ca.crt"))
-  ])
-  return new Promise<Pod>((resolve, reject) => {
-    const request = Https.request({
-      host,
-      port: Number(env["KUBERNETES_SERVICE_PORT"] ?? "443"),
-      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`,
-      headers: { Authorization: `Bearer ${token.trim()}`, Accept: "application/json" },
-      ca,
-      timeout: 10_000
-    }, (response) => {
-      const chunks: Array<Buffer> = []
-      response.on("data", (chunk: Buffer) => chunks.push(chunk))
-      response.on("error", reject)
-      response.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8")
-        let parsed: { readonly message?: unknown } | undefined
-        try {
-          parsed = JSON.parse(body) as { readonly message?: unknown }
-        } catch {
-          // Not JSON (a proxy's error page): the start of the body says enough.
-        }
-        if (response.statusCode === 200 && parsed !== undefined) return resolve(parsed as Pod)
-        const hint = response.statusCode === 403 ? " (the pod's service account needs 'get' on pods)" : ""
-        reject(new Error(`GET pod: ${response.statusCode} ${String(parsed?.message ?? body.slice(0, 300))}${hint}`))
-      })
-    })
-    request.on("timeout", () => request.destroy(new Error("the API server did not answer within 10s")))
-    request.on("error", reject)
-    request.end()
-  })
-}
+/** One in-cluster `GET` of the pod (KubeApi.ts). */
+const getPod = (env: Env, namespace: string, pod: string): Effect.Effect<Pod, string> =>
+  Effect.map(
+    KubeApi.get(env, KubeApi.path("api", "v1", "namespaces", namespace, "pods", pod), {
+      what: "GET pod",
+      forbidden: "the pod's service account needs 'get' on pods"
+    }),
+    (found) => found as Pod
+  )
 
 export const watchPod = (env: Env, namespace: string, pod: string, container: string) =>
   Effect.gen(function*() {
     let reported: string | undefined
     for (;;) {
-      const answer = yield* Effect.tryPromise({ try: () => getPod(env, namespace, pod), catch: messageOf }).pipe(
+      const answer = yield* getPod(env, namespace, pod).pipe(
         Effect.map((found): boolean | undefined => containerTerminated(found, container)),
         Effect.catch((problem) =>
           problem === reported ? Effect.succeed(undefined) : Effect.as(

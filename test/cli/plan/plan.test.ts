@@ -2,8 +2,9 @@ import assert from "node:assert/strict"
 import * as Path from "node:path"
 import { describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
-import { parse as parseYaml } from "yaml"
+import { parse as parseYaml, parseAllDocuments } from "yaml"
 import * as Plan from "../../../engine/plan/Plan.ts"
+import * as BufferIds from "../../../providers/kubernetes/BufferIds.ts"
 import { DOCKER_CAPABILITIES, KUBERNETES_CAPABILITIES } from "../../../cli/ProviderCapabilities.ts"
 import { tempDir } from "../../support/Run.ts"
 import { goldenNames, goldenPath } from "../../engine/plan/GoldenPlans.ts"
@@ -113,5 +114,50 @@ describe("tyger plan", () => {
     assert.equal(badFormat.stderr, "Error: invalid argument \"xml\" for \"--format\" flag: must be 'json', 'yaml'\n")
     const badProvider = await run("plan", fixture("workflow.ts"), "--provider", "nomad")
     assert.equal(badProvider.stderr, "Error: invalid argument \"nomad\" for \"--provider\" flag: must be 'docker', 'kubernetes'\n")
+  })
+
+  test("--storage-account: container URLs and create-buffers instead of placeholders; --blob-endpoint, --storage-key-secret", async () => {
+    const run = session()
+    const module = fileURLToPath(new URL("../../../dsl/library/hello.ts", here))
+    const k8s = (...flags: ReadonlyArray<string>) => run("plan", module, "--provider", "kubernetes", "--format", "yaml", ...flags)
+    const without = await k8s()
+    assert.match(without.stdout, /tyger-ts:unbound:create/)
+    const result = await k8s("--storage-account", "acct", "--storage-key-secret", "tyger-storage")
+    assert.equal(result.stderr, "")
+    assert.equal(result.code, 0)
+    assert.doesNotMatch(result.stdout, /tyger-ts:unbound:/)
+    const objects = parseAllDocuments(result.stdout).map((d) => d.toJS())
+    const id = (parameter: string) => BufferIds.runBufferId("default", "hello", parameter)
+    assert.deepEqual(objects.find((o) => o.kind === "Secret")?.stringData, {
+      input: `https://acct.blob.core.windows.net/${id("input")}`,
+      output: `https://acct.blob.core.windows.net/${id("output")}`
+    })
+    const pod = objects.find((o) => o.kind === "Job")?.spec.template.spec
+    const create = pod.initContainers[0]
+    assert.equal(create.name, "create-buffers")
+    assert.deepEqual(create.args.slice(-2), [`input=${id("input")}`, `output=${id("output")}`])
+    assert.deepEqual(create.env, [{ name: "AZURE_STORAGE_KEY", valueFrom: { secretKeyRef: { key: "accountKey", name: "tyger-storage" } } }])
+    const azurite = await k8s("--storage-account", "devstoreaccount1", "--blob-endpoint", "http://azurite:10000/devstoreaccount1")
+    assert.equal(azurite.code, 0)
+    assert.match(azurite.stdout, new RegExp(`input: http://azurite:10000/devstoreaccount1/${id("input")}\n`))
+    assert.doesNotMatch(azurite.stdout, /AZURE_STORAGE_KEY/)
+  })
+
+  test("storage flags: an account name Azure accepts, an http(s) endpoint, and both qualifiers need the account", async () => {
+    const run = session()
+    const module = fileURLToPath(new URL("../../../dsl/library/hello.ts", here))
+    const k8s = (...flags: ReadonlyArray<string>) => run("plan", module, "--provider", "kubernetes", "--format", "yaml", ...flags)
+    const failures = [
+      [["--storage-account", "My_Account"], "invalid argument \"My_Account\" for \"--storage-account\" flag: must be 3 to 24 lower case letters and digits"],
+      [["--storage-account", "acct", "--blob-endpoint", "azurite:10000"], "invalid argument \"azurite:10000\" for \"--blob-endpoint\" flag: must be an http or https URL"],
+      [["--storage-key-secret", "tyger-storage"], "the option --storage-key-secret requires --storage-account"],
+      [["--blob-endpoint", "http://azurite:10000/devstoreaccount1"], "the option --blob-endpoint requires --storage-account"]
+    ] as const
+    for (const [flags, message] of failures) {
+      const result = await k8s(...flags)
+      assert.equal(result.code, 1, flags.join(" "))
+      assert.equal(result.stdout, "")
+      assert.equal(result.stderr, `Error: ${message}\n`)
+    }
   })
 })

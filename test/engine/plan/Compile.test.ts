@@ -386,7 +386,8 @@ describe("a broken workflow reports every problem at once", () => {
 
 describe("capabilities", () => {
   const ALL: ReadonlyArray<Plan.Capability> = [
-    "DistributedRuns", "Gpu", "Sockets", "EphemeralBuffers", "NodePools", "Identities", "Schedules", "JobReplicas"
+    "DistributedRuns", "Gpu", "Sockets", "EphemeralBuffers", "NodePools", "Identities", "Schedules", "JobReplicas",
+    "ScheduledDistributedRuns"
   ]
   const without = (...missing: ReadonlyArray<Plan.Capability>) => new Set(ALL.filter((c) => !missing.includes(c)))
 
@@ -426,6 +427,27 @@ describe("capabilities", () => {
       path: "runs.fan.job.replicas",
       message: "a job with 2 replicas cannot use ephemeral buffers ('_'): each is read or written once"
     }])
+  })
+
+  test("a schedule with workers needs ScheduledDistributedRuns; said once when schedules or workers are missing anyway", async () => {
+    const job = Codespec.job({ name: "job", image: "busybox" })
+    const scheduled = (worker: boolean) => Workflow.make({
+      runs: [worker
+        ? Run.distributed({ name: "nightly-workers", job, worker: grpcWorker, schedule: { cron: "0 3 * * *" } })
+        : Run.job(job, { name: "nightly-workers", schedule: { cron: "0 3 * * *" } })]
+    })
+    assert.deepEqual((await compile(scheduled(true))).runs[0]?.requires, ["DistributedRuns", "ScheduledDistributedRuns", "Schedules"])
+    assert.deepEqual((await compile(scheduled(false))).runs[0]?.requires, ["Schedules"])
+    const refused = await compileError(scheduled(true), { capabilities: without("ScheduledDistributedRuns"), provider: "kubernetes" })
+    assert.deepEqual(refused.problems, [{
+      reason: "Unsupported",
+      path: "runs.nightly-workers",
+      message: "the kubernetes provider does not support distributed runs (workers) on a schedule"
+    }])
+    for (const missing of ["Schedules", "DistributedRuns"] as const) {
+      const error = await compileError(scheduled(true), { capabilities: without(missing, "ScheduledDistributedRuns"), provider: "docker" })
+      assert.equal(error.problems.length, 1, missing)
+    }
   })
 
   test("without a provider name", async () => {

@@ -96,10 +96,11 @@ describe("manifests", () => {
     // The run's own URL for a parameter wins over its producer's.
     const own = snrSecret({ "gadgetron-noise": { noisecovariance: "https://w" }, "gadgetron-snr": { noisecovariance: "https://r" } })
     assert.equal(own["noisecovariance"], "https://r")
+    // With a storage account: known ids get their container URL; a scheduled run's `create` output is made per
+    // execution, so it has no entry (BufferSecret.test.ts).
     const nightly = manifests(await planOf("nightly"), { ...options, storageAccount: "tygerdata" })
     assert.deepEqual(find(nightly, "Secret", "nightly-hello-buffers").stringData, {
-      input: "https://tygerdata.blob.core.windows.net/nightlyinputbuffer000000000",
-      output: "tyger-ts:unbound:create"
+      input: "https://tygerdata.blob.core.windows.net/nightlyinputbuffer000000000"
     })
   })
 
@@ -128,7 +129,10 @@ describe("manifests", () => {
       ["DISTRIBUTED_WORKERS", hosts.map((h) => `${h}:50051`).join(",")]
     ])
     const wait = container(job, "wait-for-workers")
-    assert.deepEqual(wait.args, ["run", "wait-for-workers", "--timeout", "900s", ...hosts.map((h) => `${h}:50051`)])
+    // Bounded by the run's timeout unless `workerWaitSeconds` says less.
+    assert.deepEqual(wait.args, ["run", "wait-for-workers", "--timeout", "3600s", ...hosts.map((h) => `${h}:50051`)])
+    const shorter = find(manifests(await planOf("daphne"), { ...options, workerWaitSeconds: 900 }), "Job", "daphne-job")
+    assert.equal(container(shorter.spec.template.spec, "wait-for-workers").args?.[3], "900s")
     assert.deepEqual(job.initContainers?.map((c) => c.name), ["mkfifo", "wait-for-workers"])
   })
 
@@ -180,7 +184,8 @@ describe("manifests", () => {
     const training = find(objects, "RoleBinding", "training-buffer-sidecar")
     assert.deepEqual(training.subjects, [{ kind: "ServiceAccount", name: "trainer-identity", namespace: "ns" }])
     assert.equal(find(objects, "Job", "training-job").spec.template.spec.serviceAccountName, "trainer-identity")
-    assert.deepEqual(find(objects, "Role", "training-buffer-sidecar").rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }])
+    // `get` on pods first; the workers' reaper's rules follow (HelperContainers.test.ts).
+    assert.deepEqual(find(objects, "Role", "training-buffer-sidecar").rules[0], { apiGroups: [""], resources: ["pods"], verbs: ["get"] })
     const serve = find(objects, "Job", "serve-job").spec.template.spec
     assert.ok(container(serve, "request-buffer-sidecar").args?.includes("--pod"))
     assert.deepEqual(find(objects, "RoleBinding", "serve-buffer-sidecar").subjects, [{ kind: "ServiceAccount", name: "default", namespace: "ns" }])
@@ -289,13 +294,14 @@ describe("manifests", () => {
     assert.deepEqual(envOf(container(pod, "main")), [["TYGER_RUN_ID", "serve"]])
   })
 
-  test("a run without buffers gets no Secret, no sidecar RBAC, no pipes, no sidecars", async () => {
+  test("a run without buffers gets no Secret, no pipes, no sidecars, and RBAC only when it has workers to reap", async () => {
     const objects = manifests(await edgePlan(), options)
     assert.ok(!objects.some((o) => o.metadata.name === "plain-buffers"))
     const plain = objects.filter((o) => o.metadata.labels?.["tyger-run"] === "plain").map(objectId)
     assert.deepEqual(plain, ["Job/plain-job"])
     for (const run of [LONG_NAME, "7up"]) {
-      assert.ok(!objects.some((o) => (o.kind === "Role" || o.kind === "RoleBinding") && o.metadata.labels?.["tyger-run"] === run), run)
+      const kinds = objects.filter((o) => o.metadata.labels?.["tyger-run"] === run).map((o) => o.kind)
+      assert.deepEqual(kinds, ["Role", "RoleBinding", "Service", "StatefulSet", "Job"], run)
     }
     const pod = find(objects, "Job", "plain-job").spec.template.spec
     assert.deepEqual(pod.containers.map((c) => c.name), ["main"])

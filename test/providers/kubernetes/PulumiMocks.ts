@@ -15,6 +15,11 @@ export interface Options {
   readonly parent: pulumi.Resource | undefined
   readonly dependsOn: ReadonlyArray<pulumi.Resource>
   readonly deleteBeforeReplace: boolean | undefined
+  readonly ignoreChanges: ReadonlyArray<string> | undefined
+  readonly replaceOnChanges: ReadonlyArray<string> | undefined
+  readonly customTimeouts: pulumi.CustomTimeouts | undefined
+  readonly deletedWith: pulumi.Resource | undefined
+  readonly aliases: ReadonlyArray<unknown> | undefined
 }
 
 export const registrations: Array<Registration> = []
@@ -25,12 +30,18 @@ export const reset = (): void => {
   options.length = 0
 }
 
+const withUid = (name: string, inputs: Record<string, unknown>): Record<string, unknown> => {
+  const metadata = inputs["metadata"]
+  return typeof metadata === "object" && metadata !== null ? { ...inputs, metadata: { ...metadata, uid: `${name}-uid` } } : inputs
+}
+
 export const install = (stack: string): Promise<void> =>
   pulumi.runtime.setMocks({
     newResource: (args) => {
       registrations.push({ type: args.type, name: args.name, inputs: args.inputs })
-      // State echoes the inputs without secret envelopes, as a provider would return them.
-      return { id: `${args.name}-id`, state: args.inputs }
+      // State echoes the inputs without secret envelopes, as a provider would return them, plus the uid the API
+      // server gives an object (`<resource name>-uid`).
+      return { id: `${args.name}-id`, state: withUid(args.name, args.inputs) }
     },
     call: (args) => args.inputs
   }, "tyger-ts", stack, false)
@@ -43,7 +54,12 @@ export const recordOptions: pulumi.ResourceTransformation = (args) => {
     name: args.name,
     parent: args.opts.parent,
     dependsOn: (dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn]) as ReadonlyArray<pulumi.Resource>,
-    deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace
+    deleteBeforeReplace: (args.opts as pulumi.CustomResourceOptions).deleteBeforeReplace,
+    ignoreChanges: args.opts.ignoreChanges,
+    replaceOnChanges: args.opts.replaceOnChanges,
+    customTimeouts: args.opts.customTimeouts,
+    deletedWith: args.opts.deletedWith,
+    aliases: args.opts.aliases
   })
   return undefined
 }

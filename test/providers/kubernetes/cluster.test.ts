@@ -1,11 +1,12 @@
 // The component against a real cluster: `pulumi up` of a stack holding the hello run, input written to its buffer,
-// the Job succeeding through its sidecars, the greeting read back, `pulumi destroy`. Runs only where everything it
+// the Job succeeding through its sidecars, the greeting read back, a second `pulumi up` with another helper image
+// leaving the finished Job alone, `pulumi destroy`. Runs only where everything it
 // needs is configured; otherwise every test is skipped and the reason printed (mocks never stand in for this).
 //
 //   KUBECONFIG                   a cluster to use (a namespace `tyger-ts-test-<random>` is created and deleted)
 //   pulumi, kubectl              on PATH
 //   TYGER_TS_K8S_IMAGE           this package's image, pullable by the cluster, with the `tyger` sub-commands of
-//                                providers/kubernetes/Contract.ts
+//                                providers/kubernetes/Contract.ts (required, as the stacks' `tyger-ts:image`)
 //   TYGER_TS_K8S_BUFFER_URLS     {"input": "<url>", "output": "<url>"}: access URLs (read + create) of two new, empty
 //                                buffers the cluster can reach
 import assert from "node:assert/strict"
@@ -76,21 +77,19 @@ describe("Kubernetes cluster (pulumi up of the component)", () => {
     run("kubectl", ["create", "namespace", namespace])
     const plan = await compileForKubernetes(Workflow.make({ runs: [Library.Hello.helloRun] }))
     const backend = tempDir("tyger-k8s-pulumi-")
+    let image = process.env["TYGER_TS_K8S_IMAGE"]!
     stack = await pulumi.automation.LocalWorkspace.createOrSelectStack({
       stackName,
       projectName: "tyger-ts",
       program: async () => {
-        const workflow = new WorkflowComponent("cluster-test", {
-          plan,
-          namespace,
-          image: process.env["TYGER_TS_K8S_IMAGE"]!,
-          bufferUrls: pulumi.secret({ hello: urls })
-        })
-        return { objects: workflow.objectIds }
+        const workflow = new WorkflowComponent("cluster-test", { plan, namespace, image, bufferUrls: pulumi.secret({ hello: urls }) })
+        return { objects: workflow.objectIds, buffers: workflow.bufferIds }
       }
     }, {
       envVars: { PULUMI_BACKEND_URL: `file://${Path.resolve(backend)}`, PULUMI_CONFIG_PASSPHRASE: "tyger-ts-test" }
     })
+    // What Pulumi.yaml sets for the stacks: Secrets are updated in place.
+    await stack.setConfig("kubernetes:enableSecretMutable", { value: "true" })
     const up = await stack.up()
     assert.equal(up.summary.result, "succeeded")
     assert.deepEqual(up.outputs["objects"]?.value, [
@@ -99,5 +98,13 @@ describe("Kubernetes cluster (pulumi up of the component)", () => {
     run(TYGER, ["buffer", "write", urls.input], "Ada")
     run("kubectl", ["wait", "-n", namespace, "--for=condition=complete", "job/hello-job", "--timeout=600s"])
     assert.equal(run(TYGER, ["buffer", "read", urls.output]), "Hello Ada\n")
+    // A new helper image is in the Job's spec, which Pulumi ignores: the finished run is neither replaced nor re-run.
+    const uid = () => run("kubectl", ["get", "-n", namespace, "job/hello-job", "-o", "jsonpath={.metadata.uid}"])
+    const before = uid()
+    image = `${image}-not-pulled`
+    const again = await stack.up()
+    assert.equal(again.summary.resourceChanges?.["replace"], undefined)
+    assert.equal(again.summary.resourceChanges?.["create"], undefined)
+    assert.equal(uid(), before)
   })
 })

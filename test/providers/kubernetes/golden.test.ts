@@ -8,7 +8,7 @@ import { CAPABILITIES } from "../../../providers/kubernetes/Capabilities.ts"
 import { toYaml } from "../../../providers/kubernetes/Yaml.ts"
 import { tempDir } from "../../support/Run.ts"
 import { tyger } from "../../cli/Harness.ts"
-import { GOLDEN_OPTIONS, K8S_GOLDEN_MODULES, modulePath, objectsOf, readGolden, renderGolden } from "./GoldenManifests.ts"
+import { goldenFlags, K8S_GOLDEN_MODULES, modulePath, objectsOf, readGolden, renderGolden } from "./GoldenManifests.ts"
 
 const session = () => {
   const dataDir = Path.join(tempDir("tyger-k8s-plan-"), "data")
@@ -30,10 +30,9 @@ describe("golden manifests (test/providers/kubernetes/golden; update-golden.ts r
 
 describe("tyger plan --provider kubernetes", () => {
   for (const name of K8S_GOLDEN_MODULES) {
-    test(`--format yaml prints ${name}'s manifests, byte for byte`, async () => {
+    test(`--format yaml prints ${name}'s manifests, byte for byte (storage flags included)`, async () => {
       const run = session()
-      const result = await run("plan", modulePath(name), "--provider", "kubernetes", "--format", "yaml",
-        "--namespace", GOLDEN_OPTIONS.namespace, "--image", GOLDEN_OPTIONS.image)
+      const result = await run("plan", modulePath(name), "--provider", "kubernetes", "--format", "yaml", ...goldenFlags(name))
       assert.equal(result.stderr, "")
       assert.equal(result.code, 0)
       assert.equal(result.stdout, readGolden(name))

@@ -58,8 +58,9 @@ describe("every emitted object validates against the Kubernetes OpenAPI schema",
     })
   }
 
-  test("GPUs, shm, node pools, identities, replicas, sockets (native sidecars), long and digit-first names", async () => {
-    const objects = manifests(await edgePlan(), { ...GOLDEN_OPTIONS, storageAccount: "acct", clusterDomain: "example.internal" })
+  test("GPUs, shm, node pools, identities, replicas, sockets (native sidecars), long and digit-first names, the key's Secret", async () => {
+    const options = { ...GOLDEN_OPTIONS, storageAccount: "acct", storageKeySecret: "tyger-storage", clusterDomain: "example.internal" }
+    const objects = manifests(await edgePlan(), options)
     assert.deepEqual([...new Set(objects.map((o) => o.kind))].sort(), ["Job", "Role", "RoleBinding", "Secret", "Service", "StatefulSet"])
     for (const object of objects) assert.doesNotThrow(() => validate(object), objectId(object))
   })
