@@ -131,5 +131,6 @@ export const reapWorkers = (input: HelperInput, job: string, workers: string, wa
     name: Contract.REAP_WORKERS_CONTAINER,
     command: ["tyger"],
     args: Contract.reapWorkersArgs(input.namespace, job, workers, watched),
-    env: [podName, ...storageKey(input)]
+    // No storage key: the reaper talks to the API server only, and a helper gets no secret it does not use.
+    env: [podName]
   })
