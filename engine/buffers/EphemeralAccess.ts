@@ -2,6 +2,7 @@
 // containers for relay URLs whose transfers go through the run's relay instead of blobs.
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
 import type { RunRecord } from "../store/RunRecord.ts"
 import type { Store } from "../store/Store.ts"
 import { type Access, BlobStoreError, type Container } from "./BlobStore.ts"
@@ -59,7 +60,7 @@ export const reserve = (dataDir: string, id: string): Promise<void> => {
   const owner = EphemeralBuffers.parse(id)
   if (owner === undefined) return Promise.resolve()
   const socket = EphemeralBuffers.socketPath(dataDir, owner.uid)
-  return Fs.mkdir(socket.slice(0, socket.lastIndexOf("/")), { recursive: true, mode: 0o700 })
+  return Fs.mkdir(Path.dirname(socket), { recursive: true, mode: 0o700 })
     .then(() => Fs.writeFile(socket, "", { mode: 0o600, flag: "wx" }))
     .catch(() => undefined)
 }

@@ -15,6 +15,7 @@ import * as Net from "node:net"
 import * as Path from "node:path"
 import type { ByteSink, ByteSource } from "./ByteStream.ts"
 import * as EphemeralBuffers from "./EphemeralBuffers.ts"
+import { forEachChunk } from "./SourceChunks.ts"
 
 /** Tyger's relay error codes. */
 export const ALREADY_CALLED = "AlreadyCalled"
@@ -91,34 +92,15 @@ class Incoming {
 
 class Gone extends Error {}
 
-/**
- * Sends the frames of `source`'s bytes, then the end. A source with a reading thread of its own is read through it,
- * as the buffer writer reads it (on Deno, stdin's plain `read` is not the blocking read the thread does).
- */
+/** Sends the frames of `source`'s bytes, then the end. */
 const pour = async (socket: Net.Socket, source: ByteSource, onProgress?: (bytes: number) => void): Promise<void> => {
   let total = 0
-  const frame = async (bytes: Uint8Array) => {
+  await forEachChunk(source, { blockSize: FRAME, flushMillis: 2 }, async (bytes) => {
     await send(socket, frameHeader(bytes.length))
     await send(socket, bytes)
     total += bytes.length
     onProgress?.(total)
-  }
-  const blocks = source.blocks?.({ blockSize: FRAME, flushMillis: 2, arenas: 4, hashInReader: false })
-  if (blocks !== undefined) {
-    try {
-      for (let block = await blocks.next(); block !== undefined; block = await blocks.next()) {
-        await frame(block.bytes)
-        blocks.release?.(block.bytes)
-      }
-    } finally {
-      blocks.close?.()
-    }
-  } else {
-    const buffer = Buffer.allocUnsafe(FRAME)
-    for (let n = await source.read(buffer, 0, buffer.length); n > 0; n = await source.read(buffer, 0, buffer.length)) {
-      await frame(buffer.subarray(0, n))
-    }
-  }
+  })
   await send(socket, END)
 }
 

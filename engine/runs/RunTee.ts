@@ -10,6 +10,7 @@
 // reads wait until their chunk is in the pipe. Otherwise one chunk is in flight while the next is read.
 import { Buffer } from "node:buffer"
 import type { Block, Blocks, ByteSink, ByteSource } from "../buffers/ByteStream.ts"
+import { forEachChunk } from "../buffers/SourceChunks.ts"
 import type { LocalFeed } from "./Provider.ts"
 
 interface Pending {
@@ -191,23 +192,8 @@ const DIRECT_FLUSH_MILLIS = 2
  */
 export const directFeed = (input: ByteSource): LocalFeed => {
   let discarding = false
-  const drainTo = async (sink: ByteSink): Promise<void> => {
-    const blocks = input.blocks?.({ blockSize: DIRECT_BLOCK, flushMillis: DIRECT_FLUSH_MILLIS, arenas: 4, hashInReader: false })
-    if (blocks !== undefined) {
-      try {
-        for (let block = await blocks.next(); block !== undefined; block = await blocks.next()) {
-          if (!discarding) await sink.write(block.bytes)
-          blocks.release?.(block.bytes)
-        }
-      } finally {
-        blocks.close?.()
-      }
-      return
-    }
-    const buffer = Buffer.allocUnsafe(DIRECT_BLOCK)
-    for (let n = await input.read(buffer, 0, buffer.length); n > 0; n = await input.read(buffer, 0, buffer.length)) {
-      if (!discarding) await sink.write(buffer.subarray(0, n))
-    }
-  }
+  const drainTo = (sink: ByteSink): Promise<void> =>
+    forEachChunk(input, { blockSize: DIRECT_BLOCK, flushMillis: DIRECT_FLUSH_MILLIS }, (chunk) =>
+      discarding ? Promise.resolve() : sink.write(chunk))
   return { drainTo, discard: () => void (discarding = true) }
 }
