@@ -1,17 +1,12 @@
-// The process entry for Node. Plain JavaScript on purpose: a `.ts` entry makes Node start its type-stripping loader
-// (~40 ms) before the first line runs, and `tyger --version` must start about as fast as the bare runtime. This is
-// the only early answer to it, and prints what the `--version` command (cli/root/version.ts) prints, which answers
-// it everywhere else (a persistent flag before it, main.ts run directly); test/cli/e2e.test.ts compares the two.
-// Everything else goes to main.ts, which pays that cost once.
-import { readFileSync } from "node:fs"
+// The process entry for Node on the sources. Plain JavaScript on purpose: a `.ts` entry makes Node start its
+// type-stripping loader (~40 ms) before the first line runs, and `tyger --version` must start about as fast as the
+// bare runtime (see earlyVersion.mjs). Everything else goes to main.ts, which pays that cost once. The built CLI
+// (`npm run build`) has its own entry, bundleEntry.mjs.
+import { answerVersion } from "./earlyVersion.mjs"
 
 // The global `process`, never `import … from "node:process"`: on Node that import reads every property of process,
 // process.stdin's included, which puts a piped stdin in non-blocking mode (see cli/buffer/Streams.ts).
-const argv = process.argv.slice(2)
-if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
-  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
-  process.stdout.write(`tyger version ${version}\n`)
-} else {
+if (!answerVersion(process.argv.slice(2), new URL("../package.json", import.meta.url))) {
   const isNode = process.versions.bun === undefined && !("Deno" in globalThis)
   if (isNode) {
     const Module = await import("node:module")

@@ -5,7 +5,9 @@
 #   scripts/test.sh test/dsl foo.test.ts   only these files / directories
 #
 # Environment:
-#   TYGER_TEST_RUNTIMES   runtimes to run, default "node bun deno"
+#   TYGER_TEST_RUNTIMES   runtimes to run, default "node bun deno built"; `built` is not a runtime but the built
+#                         CLI: it builds the bundle (scripts/build.sh bundle) and runs the end-to-end suites among
+#                         the files (those that start `tyger` as a process) on Node against it
 #   TYGER_TEST_SKIP_TSC=1 skip the `tsc --noEmit -p .` step
 #   TYGER_TEST_TIMEOUT_MS per-test timeout for node and bun (bun's own default is 5s), default 600000
 #   TYGER_TEST_JOBS       test files run in parallel per runtime, default 2
@@ -23,17 +25,25 @@ NODE=$BIN/node
 BUN=$BIN/bun
 DENO=$BIN/deno
 
-RUNTIMES=${TYGER_TEST_RUNTIMES:-node bun deno}
+RUNTIMES=${TYGER_TEST_RUNTIMES:-node bun deno built}
 TIMEOUT_MS=${TYGER_TEST_TIMEOUT_MS:-600000}
 JOBS=${TYGER_TEST_JOBS:-2}
 
-for tool in $RUNTIMES; do
-  case $tool in node | bun | deno) ;; *) echo "test.sh: unknown runtime '$tool' in TYGER_TEST_RUNTIMES" >&2; exit 2 ;; esac
+for rt in $RUNTIMES; do
+  case $rt in node | bun | deno) tools=$rt ;; built) tools="node bun" ;; *) echo "test.sh: unknown runtime '$rt' in TYGER_TEST_RUNTIMES" >&2; exit 2 ;; esac
+  for tool in $tools; do
   if ! [ -x "$BIN/$tool" ] || ! "$BIN/$tool" --version >/dev/null 2>&1; then
     echo "test.sh: $BIN/$tool is missing or broken; run 'npm ci' first" >&2
     exit 2
   fi
+  done
 done
+
+# A bundle from `npm run build` is what bin/tyger runs (and so the tests that start bin/tyger): make it this tree's.
+if [ -f build/cli/bin.mjs ]; then
+  echo "== build/cli is there: rebuilding it (scripts/build.sh bundle) so that bin/tyger runs these sources"
+  bash scripts/build.sh bundle || exit 1
+fi
 
 # Children (tests spawning `node`, the tyger launcher, ...) see the pinned toolchain first.
 export PATH="$BIN:$PATH"
@@ -97,6 +107,23 @@ summarize_node() {
   todo=$(sed -n 's/^# todo \([0-9]*\)$/\1/p' "$log" | tail -1)
   echo "$(num "$pass") passed, $(num "$fail") failed, $(num "$cancelled") cancelled, $(num "$skip") skipped, $(num "$todo") todo"
 }
+
+run_built() {
+  # The suites that start the CLI as a process (through test/support/Cli.ts's tygerArgv, directly or through the
+  # workflow Workspace); test/package packs and installs the package itself.
+  local files=() f
+  for f in "${REL[@]}"; do
+    case $f in */test/package/*) continue ;; esac
+    if grep -qE 'tygerArgv|fixtures/Workspace' "$f"; then files+=("$f"); fi
+  done
+  if [ ${#files[@]} -eq 0 ]; then echo "built: no end-to-end suites among these files"; return 0; fi
+  # Not build/cli, which bin/tyger would then use after the next edit of the sources.
+  bash scripts/build.sh bundle build/test-cli || return 1
+  echo "built: ${#files[@]} end-to-end suite(s) on build/test-cli"
+  TYGER_TEST_CLI=$ROOT/build/test-cli "$NODE" --test --test-reporter=tap --test-concurrency="$JOBS" \
+    --test-timeout="$TIMEOUT_MS" --disable-warning=ExperimentalWarning "${files[@]}"
+}
+summarize_built() { summarize_node "$1"; }
 
 run_bun() {
   # --parallel runs files in separate worker processes (implies --isolate: a fresh global per file, like node).

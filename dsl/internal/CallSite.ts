@@ -9,8 +9,13 @@
 // The package root: this file is dsl/internal/CallSite.ts in the sources and dist/dsl/internal/CallSite.js when built.
 const ROOT = new URL("../../", (import.meta as { readonly url: string }).url).href
 
-/** Our folders whose frames are never the user's; dsl/library is not among them (its codespecs are defined there). */
-const OWN = ["dsl/", "engine/", "model/", "cli/", "api/", "providers/", "stacks/", "bin/"].map((folder) => toPath(ROOT + folder))
+/**
+ * Our folders whose frames are never the user's; dsl/library is not among them (its codespecs are defined there). The
+ * last is this module's own folder: in the built CLI (`npm run build`) that is the bundle, which holds all of them.
+ */
+const OWN = ["dsl/", "engine/", "model/", "cli/", "api/", "providers/", "stacks/", "bin/"]
+  .map((folder) => toPath(ROOT + folder))
+  .concat(toPath(new URL("./", (import.meta as { readonly url: string }).url).href))
 const LIBRARY = toPath(ROOT + "dsl/library/")
 
 const FRAME = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/

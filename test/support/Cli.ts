@@ -7,9 +7,22 @@ import { fileURLToPath } from "node:url"
 const here = (import.meta as { readonly url: string }).url
 export const root = fileURLToPath(new URL("../../", here))
 
+/**
+ * The built CLI under test, when TYGER_TEST_CLI names it (a bundle directory from scripts/build.sh; scripts/test.sh's
+ * `built` pass sets it): the end-to-end suites then run it, on Node, instead of the sources.
+ */
+const built = process.env.TYGER_TEST_CLI
+
 /** The argv that runs `cli/<entry>` on this runtime (`bin.mjs`, the launcher's entry, unless a test needs `main.ts`). */
 export const tygerArgv = (entry: "bin.mjs" | "main.ts" = "bin.mjs"): ReadonlyArray<string> => {
-  const file = Path.join(root, "cli", entry)
+  if (built !== undefined && built !== "") {
+    return [process.execPath, "--disable-warning=ExperimentalWarning", Path.join(built, entry === "bin.mjs" ? "bin.mjs" : "main.js")]
+  }
+  return scriptArgv(Path.join(root, "cli", entry))
+}
+
+/** The argv that runs the script `file` (JavaScript or TypeScript) on this runtime. */
+export const scriptArgv = (file: string): ReadonlyArray<string> => {
   const g = globalThis as { readonly Bun?: unknown; readonly Deno?: unknown }
   if (g.Bun !== undefined) return [process.execPath, file]
   if (g.Deno !== undefined) return [process.execPath, "run", "-A", file]
