@@ -11,17 +11,16 @@ import { errnoOf, pathError } from "../output/GoErrors.ts"
 /**
  * Where buffer bytes come from and go to on the command line.
  *
- * stdin is read through its descriptor only when it is a regular file. A pipe or terminal is read as a stream: on
- * Node that was faster (`gen 1G | write`: 6.7 s through fd 0, 4.1 s as a stream), and closing a stream source (an
- * interrupted write) never waits for input. Streams are read with `read()` on `readable` events for that reason: the
- * engine's `fromReadable` closes its async iterator, which waits for the pending read, i.e. for more input.
- * stdout is written as a stream too (`gen 1G | cat`: 3.2 s through fd 1, where descriptor writes to a full pipe back
- * off and sleep; 1.1 s as a stream).
+ * A file is read and written through its descriptor, by a thread of its own. So are the process's stdin and stdout
+ * when they are pipes or files, after putting them back in blocking mode (see {@link descriptorSource}); a thread's
+ * blocking reads and writes wait in the kernel, where the event loop's would take turns with everything else.
+ * Measured (2 GiB, bench/README.md "Buffers from the command line"): `buffer write` from a pipe 5.6 s against 8.5 s
+ * through a stream, `buffer read` into a pipe 6.6–7.3 s against 8.8 s. `buffer gen`, whose bytes are made on the
+ * event loop, writes stdout as a stream (1.1–1.7 s against 2.1 s through a thread for 2 GiB): see {@link outputSink}.
  *
- * Those figures were taken with the standard streams in non-blocking mode, which is what Node leaves them in once
- * `process.stdin` or `process.stdout` is touched (clipanion does, when it is loaded). `run exec`, whose event loop is
- * busy with the run's own pipes, reads and writes them through their descriptors from threads of their own instead,
- * after putting them back in blocking mode (see {@link descriptorSource}).
+ * A terminal, and the streams the tests pass instead of the process's, are streams: read with `read()` on
+ * `readable` events, because the engine's `fromReadable` closes its async iterator, which waits for the pending
+ * read, i.e. for more input.
  */
 
 const EMPTY = new Uint8Array(0)
@@ -111,14 +110,19 @@ export const streamSink = (stream: Writable): BufferReader.ByteSink => {
   }
 }
 
-const isRegularFd = (fd: number) =>
+/** What a descriptor is: a regular file, a pipe (a shell's `|`, a FIFO), or anything else (a socket, a device). */
+const kindOf = (fd: number) =>
   Effect.promise(() =>
-    new Promise<boolean>((resolve) => FsCallbacks.fstat(fd, (error, stats) => resolve(error === null && stats.isFile())))
+    new Promise<"file" | "pipe" | "other">((resolve) =>
+      FsCallbacks.fstat(fd, (error, stats) =>
+        resolve(error !== null ? "other" : stats.isFile() ? "file" : stats.isFIFO() ? "pipe" : "other")
+      )
+    )
   )
 
 export const sourceOf = (stream: Readable): Effect.Effect<BufferWriter.ByteSource> =>
   stream === process.stdin
-    ? Effect.map(isRegularFd(0), (regular) => (regular ? BufferWriter.fromFd(0) : streamSource(stream)))
+    ? Effect.map(kindOf(0), (kind) => (kind === "file" ? BufferWriter.fromFd(0) : streamSource(stream)))
     : Effect.succeed(streamSource(stream))
 
 export const sinkOf = (stream: Writable): BufferReader.ByteSink => streamSink(stream)
@@ -137,13 +141,18 @@ interface StdioHandle {
 const blocking = (stream: StdioHandle): void => void stream._handle?.setBlocking?.(true)
 
 /**
- * stdin through its descriptor, read by a thread of its own (BufferWriter.fromFd), unless it is a terminal or not
- * the process's stdin (tests pass streams): then {@link sourceOf}.
+ * stdin through its descriptor, read by a thread of its own (BufferWriter.fromFd), when it is a file or a pipe.
+ * Anything else is read as a stream ({@link sourceOf}): a terminal, the streams the tests pass, and a socket (what a
+ * Node parent's `spawn` gives as stdin), because a thread blocked reading an idle socket cannot be woken when the
+ * command stops, and the process could then never exit (a pipe's can: see FdBlocks' wakeBlockedRead).
  */
 export const descriptorSource = (stream: Readable): Effect.Effect<BufferWriter.ByteSource> => {
   if (stream !== process.stdin || (stream as StdioHandle).isTTY === true) return sourceOf(stream)
-  blocking(stream as StdioHandle)
-  return Effect.succeed(BufferWriter.fromFd(0))
+  return Effect.map(kindOf(0), (kind) => {
+    if (kind === "other") return streamSource(stream)
+    if (kind === "pipe") blocking(stream as StdioHandle)
+    return BufferWriter.fromFd(0)
+  })
 }
 
 /**
@@ -176,14 +185,17 @@ export const openFile = (cwd: string, file: string, mode: "read" | "write") =>
 
 const given = (file: string | undefined): file is string => file !== undefined && file !== ""
 
-/** `-o, --output` of `buffer read|gen`: the file (opened for the length of the scope), else `stdout`. */
-export const outputSink = (cwd: string, file: string | undefined, stdout: Writable) =>
+/**
+ * `-o, --output` of `buffer read|gen`: the file (opened for the length of the scope), else `stdout`, through its
+ * descriptor (`buffer read`) or as a stream (`buffer gen`, see the figures above).
+ */
+export const outputSink = (cwd: string, file: string | undefined, stdout: Writable, via: "descriptor" | "stream") =>
   given(file)
     ? openFile(cwd, file, "write").pipe(
       Effect.catch((error) => fatal("Unable to open output file for writing", error)),
       Effect.map((handle): BufferReader.ByteSink => BufferReader.toFd(handle.fd))
     )
-    : Effect.succeed(sinkOf(stdout))
+    : Effect.succeed(via === "descriptor" ? descriptorSink(stdout) : sinkOf(stdout))
 
 /** `-i, --input` of `buffer write`: the file (opened for the length of the scope), else `stdin`. */
 export const inputSource = (cwd: string, file: string | undefined, stdin: Readable) =>
@@ -192,4 +204,4 @@ export const inputSource = (cwd: string, file: string | undefined, stdin: Readab
       Effect.catch((error) => fatal("Unable to open input file for reading", error)),
       Effect.map((handle): BufferWriter.ByteSource => BufferWriter.fromFd(handle.fd))
     )
-    : sourceOf(stdin)
+    : descriptorSource(stdin)

@@ -17,7 +17,7 @@ export const gen = Effect.fn("buffer.gen")(function*(
   const sizeText = yield* exactlyOne(flags.positionals)
   const io = yield* CliIo
   // As in Tyger, the output file is opened before SIZE is read.
-  const sink = yield* outputSink(io.cwd, flags.output, std.stdout)
+  const sink = yield* outputSink(io.cwd, flags.output, std.stdout, "stream")
   const size = BufferGen.parseSize(sizeText)
   if (Result.isFailure(size)) return yield* invalidArguments(size.failure)
   yield* BufferGen.generate(size.success, sink).pipe(

@@ -16,7 +16,7 @@ export const read = Effect.fn("buffer.read")(function*(
   std: { readonly stdout: Writable; readonly stderr: Writable }
 ) {
   const { dop, container, cwd } = yield* openTransfer(flags, "read", BufferReader.DEFAULT_DOP)
-  const sink = yield* outputSink(cwd, flags.output, std.stdout)
+  const sink = yield* outputSink(cwd, flags.output, std.stdout, "descriptor")
   const buffers = yield* Buffers
   yield* transfer(
     (onProgress) => buffers.read(container, sink, { dop, onProgress }),

@@ -24,8 +24,9 @@ export interface BlocksOptions {
   /** Bounds memory: blocks in uploads, blocks queued, and the one being read. */
   readonly arenas: number
   /**
-   * Hash each full block on the reading thread (default: with two cores or fewer). With more cores, blocks come
-   * without MD5 and the writer hashes several at once in its pool, where reading and hashing do not take turns.
+   * Hash each full block on the reading thread. Off by default: blocks come without MD5 and the writer hashes them
+   * in its pool, where reading and hashing do not take turns. Even on two cores that is faster (measured, `tyger
+   * buffer write` of 2 GiB from a pipe: 5.6 s against 6.7 s hashing in the reader).
    */
   readonly hashInReader?: boolean
 }

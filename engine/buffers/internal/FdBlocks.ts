@@ -11,7 +11,7 @@
 // event loop, while the thread may be blocked in a read: the thread publishes how far the arena is filled, and
 // either side claims the unclaimed range [taken, filled) with one compare-and-swap on a word holding the arena
 // generation and `taken`, so no byte is delivered twice or skipped.
-import { availableParallelism } from "node:os"
+import * as Fs from "node:fs"
 import { Worker } from "node:worker_threads"
 import * as BufferFormat from "../BufferFormat.ts"
 import type { Block, Blocks, BlocksOptions } from "../ByteStream.ts"
@@ -54,10 +54,30 @@ export class ReadError extends Error {
   }
 }
 
+/**
+ * Makes a read blocked on an idle pipe or FIFO return, by writing one byte into it through a write end of its own
+ * (Linux's /proc/self/fd/N opens the same pipe; a FIFO opens by its path). The thread is being terminated and never
+ * delivers that byte. Nothing is written to anything but a pipe, and where there is no /proc this does nothing.
+ */
+const wakeBlockedRead = (input: { readonly fd: number } | { readonly path: string }): void => {
+  try {
+    const path = "fd" in input ? `/proc/self/fd/${input.fd}` : input.path
+    if (!Fs.statSync(path).isFIFO()) return
+    const end = Fs.openSync(path, Fs.constants.O_WRONLY | Fs.constants.O_NONBLOCK)
+    try {
+      Fs.writeSync(end, new Uint8Array(1))
+    } finally {
+      Fs.closeSync(end)
+    }
+  } catch {
+    // No reader left (ENXIO), a full pipe (EAGAIN: the read is not blocked), or no /proc: nothing to wake.
+  }
+}
+
 /** `blockSize` must be below 2^32 (the claim word keeps offsets in 32 bits). */
 export const make = (input: { readonly fd: number } | { readonly path: string }, options: BlocksOptions): Blocks => {
   const { blockSize, flushMillis, arenas } = options
-  const hash = options.hashInReader ?? availableParallelism() <= 2
+  const hash = options.hashInReader ?? false
   const control = new SharedArrayBuffer(8 + 4 * (BUSY - 2 + arenas))
   const state = new BigInt64Array(control, 0, 1)
   const ints = new Int32Array(control)
@@ -175,9 +195,11 @@ export const make = (input: { readonly fd: number } | { readonly path: string },
 
   const close = () => {
     // Not awaited: a thread blocked reading an idle pipe ends only when the read returns, and must not hold the
-    // writer (or the process) until then.
+    // writer until then. Node's exit waits for it too, though (measured on Node 22: `process.exit` never returned
+    // after a Ctrl-C of `buffer write` or `run exec` whose stdin was an idle pipe), hence the wake-up.
     void worker.terminate().catch(() => undefined)
     worker.unref()
+    if (!ended && failure === undefined) wakeBlockedRead(input)
   }
 
   return { next, release, close }

@@ -20,6 +20,7 @@ import { tempDir } from "../../support/Run.ts"
 import { suite } from "./BlobStoreConformance.ts"
 import { bytes, KiB, MiB, newId, randomData, readData, sha256, text, writeData } from "./Helpers.ts"
 import { race } from "../../support/Children.ts"
+import { killHard, quote, scriptArgv } from "../../support/Cli.ts"
 
 const here = (import.meta as { readonly url: string }).url
 const raceWriter = fileURLToPath(new URL("./fixtures/race-writer.ts", here))
@@ -262,12 +263,30 @@ describe("descriptors, files and FIFOs", () => {
     })
   }
 
+  test("a process whose reading thread is closed while blocked on an idle pipe still exits", async () => {
+    // The user's Ctrl-C of `buffer write` or `run exec` with a quiet producer: the CLI closes the blocks and exits.
+    // The pipe's writer (`sleep`, below) stays alive, so only the reader can end the read.
+    const script = Path.join(tempDir(), "idle.ts")
+    const module = new URL("../../../engine/buffers/internal/FdBlocks.ts", import.meta.url).href
+    Fs.writeFileSync(script, [
+      `import * as FdBlocks from ${JSON.stringify(module)}`,
+      `const blocks = FdBlocks.make({ fd: 0 }, { blockSize: 65536, flushMillis: 0, arenas: 2 })`,
+      `setTimeout(() => { blocks.close?.(); process.exit(3) }, 300)`
+    ].join("\n"))
+    // The runtime replaces bash, with a pipe from `sleep` as its stdin (a pipeline would wait for `sleep`).
+    const child = spawn("bash", ["-c", `exec ${scriptArgv(script).map(quote).join(" ")} < <(exec sleep 30)`], { stdio: "ignore" })
+    const hung = setTimeout(() => killHard(child), 15_000)
+    const code = await new Promise((resolve) => child.on("close", resolve))
+    clearTimeout(hung)
+    assert.equal(code, 3, "the process hung until killed")
+  })
+
   test("the reading thread flushes what it has while the writer of a FIFO is silent", { skip: !hasMkfifo }, async () => {
     const fifo = Path.join(tempDir(), "fifo")
     mkfifo(fifo)
     // `exec sleep`: the process killed below is the one holding the FIFO open, so the reading thread sees its end.
     const feeder = spawn("sh", ["-c", `exec 3>"${fifo}"; printf abc >&3; exec sleep 60`], { stdio: "ignore" })
-    const blocks = FdBlocks.make({ path: fifo }, { blockSize: 64 * KiB, flushMillis: 50, arenas: 2 })
+    const blocks = FdBlocks.make({ path: fifo }, { blockSize: 64 * KiB, flushMillis: 50, arenas: 2, hashInReader: true })
     try {
       const block = await blocks.next()
       assert.equal(text(block!.bytes), "abc")
