@@ -164,11 +164,58 @@ export class Runs extends Context.Service<Runs, {
           ? Effect.succeed(first)
           : poll(id).pipe(Stream.filter((r) => r.status !== "Pending"), Stream.runHead, Effect.map((r) => r._tag === "Some" ? r.value : first)))
 
+    /**
+     * The provider's lines, then those it missed. The run's monitor may finalise it (archive its logs, then remove its
+     * containers) between the record read that chose the provider and the provider reaching the containers, or while
+     * it follows them: the provider then finds no containers, fails (Docker: "can not get logs from container which
+     * is dead or marked for removal") or stops short, and a quick run's logs would be lost whole (`exec --logs`). The
+     * archive, written before the containers go, has every line: what was not delivered is read from it, once.
+     */
+    const live = (id: number, options: LogOptions): Stream.Stream<LogLine, RunsFailure> =>
+      Stream.suspend(() => {
+        // The provider delivers each container's (prefix's) lines in order: what it missed of them follows the last.
+        const delivered = new Map<string, bigint>()
+        let first: bigint | undefined
+        let failure: ProviderError | undefined
+        const provided = provider.logs(id, options).pipe(
+          Stream.tap((line) =>
+            Effect.sync(() => {
+              const at = BigInt(line.timestamp)
+              first ??= at
+              delivered.set(line.prefix, at)
+            })
+          ),
+          Stream.catch((error) => {
+            failure = error
+            return Stream.empty
+          })
+        )
+        const missed = (lines: ReadonlyArray<LogLine>): ReadonlyArray<LogLine> => {
+          if (first === undefined) return select(lines, options)
+          const start = first
+          // `tail` was applied to what was delivered: a container not heard from has only its lines from then on left.
+          return select(lines, { follow: options.follow, ...(options.since === undefined ? {} : { since: options.since }) })
+            .filter((line) => {
+              const last = delivered.get(line.prefix)
+              const at = BigInt(line.timestamp)
+              return last === undefined ? options.tail === undefined || at >= start : at > last
+            })
+        }
+        const rest = Stream.unwrap(Effect.map(store.getRun(id), (record): Stream.Stream<LogLine, RunsFailure> =>
+          record.logsArchived
+            ? Stream.fromIterableEffect(Effect.map(archive.load(id), missed))
+            // Not finalised: the provider's end (or failure) was its own.
+            : failure === undefined
+            ? Stream.empty
+            : Stream.fail(failure)))
+        return Stream.concat(provided, rest)
+      })
+
     const logs = (id: number, options: LogOptions): Stream.Stream<LogLine, RunsFailure> =>
       Stream.unwrap(Effect.map(options.follow ? started(id) : get(id), (record): Stream.Stream<LogLine, RunsFailure> =>
         record.logsArchived
           ? Stream.fromIterableEffect(Effect.map(archive.load(id), (lines) => select(lines, options)))
-          : provider.logs(id, options)))
+          : live(id, options)))
 
     const final = (id: number) => Effect.repeat(get(id), { schedule: Schedule.spaced(WATCH_POLL), until: (r) => r.final })
 

@@ -223,6 +223,24 @@ describe("Runs (engine API) on Docker", () => {
       assert.deepEqual(lines.map((l) => l.text), ["said hello"])
     })))
 
+  test("exec streams every log line once even when the run is finalised before the rest are read", { skip }, () =>
+    run(Effect.gen(function*() {
+      const runs = yield* Runs
+      const lines: Array<string> = []
+      let id: number | undefined
+      yield* runs.exec(Run.job(Codespec.job({ image: testImage, command: ["sh", "-c", "echo first; sleep 2; echo second; echo last"] })), {
+        onCreated: (r) => Effect.sync(() => (id = r.id)),
+        // A slow reader (a stderr drained late): the run ends and is finalised, its logs archived and its container
+        // removed, before the lines after the first are asked for; they must come from the archive.
+        onLog: (line) =>
+          Effect.suspend(() => {
+            lines.push(line.text)
+            return lines.length === 1 ? Effect.orDie(Effect.asVoid(Effect.provideService(settled(id!), Runs, runs))) : Effect.void
+          })
+      })
+      assert.deepEqual(lines, ["first", "second", "last"])
+    })))
+
   test("create + watch + cancel: the watch ends at the terminal state", { skip }, () =>
     run(Effect.gen(function*() {
       const runs = yield* Runs
