@@ -8,6 +8,7 @@
 // Runs.exec of the same codespec with stdin → the input buffer and the output buffer → stdout (what the CLI does
 // through the same API, without clipanion, logging or the CLI's layers). Latency: a hello-world run against
 // `docker run --rm IMAGE echo hello`, as a fresh CLI process, a fresh Runs.exec process, and warm inside one process.
+// The CLI is the built one (bin/tyger on build/cli, made here by scripts/build.sh bundle, as `npm run build` does).
 // The engine must be up and the test image built (scripts/docker-test-image.sh). Each exec uses a fresh data directory;
 // for the CLI it is a copy of one where `tyger codespec create` has stored the two codespecs, made before the clock starts.
 import { spawn } from "node:child_process"
@@ -27,6 +28,7 @@ const tyger = fileURLToPath(new URL("../bin/tyger", import.meta.url))
 const CAT_COMMAND = 'exec cat "$INPUT_PIPE" > "$OUTPUT_PIPE"'
 const HELLO_COMMAND = 'echo hello > "$OUTPUT_PIPE"'
 const node = process.execPath
+const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`
 
 const sh = (script: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ms: number; stdout: string }> =>
   new Promise((resolve, reject) => {
@@ -87,6 +89,7 @@ const child = async (mode: "exec" | "hello" | "warm-hello", repeats = 1) => {
 }
 
 const main = async () => {
+  await sh(`bash ${quote(fileURLToPath(new URL("../scripts/build.sh", import.meta.url)))} bundle`)
   const sizeMiB = Number(process.argv[2] ?? 1024)
   const repeats = Number(process.argv[3] ?? 3)
   const helloRepeats = Number(process.argv[4] ?? 10)
@@ -95,7 +98,6 @@ const main = async () => {
   const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "tyger-bench-exec-"))
   const fresh = () => Fs.mkdtempSync(Path.join(tmp, "data-"))
   const template = fresh()
-  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`
   const create = (name: string, buffers: string, command: string) =>
     sh(`${tyger} codespec create ${name} --image ${IMAGE} ${buffers} --command -- sh -c ${quote(command)} >/dev/null`, childEnv(template, true))
   await create("cat", "-i input -o output", CAT_COMMAND)
