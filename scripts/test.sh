@@ -32,10 +32,10 @@ JOBS=${TYGER_TEST_JOBS:-2}
 for rt in $RUNTIMES; do
   case $rt in node | bun | deno) tools=$rt ;; built) tools="node bun" ;; *) echo "test.sh: unknown runtime '$rt' in TYGER_TEST_RUNTIMES" >&2; exit 2 ;; esac
   for tool in $tools; do
-  if ! [ -x "$BIN/$tool" ] || ! "$BIN/$tool" --version >/dev/null 2>&1; then
-    echo "test.sh: $BIN/$tool is missing or broken; run 'npm ci' first" >&2
-    exit 2
-  fi
+    if ! [ -x "$BIN/$tool" ] || ! "$BIN/$tool" --version >/dev/null 2>&1; then
+      echo "test.sh: $BIN/$tool is missing or broken; run 'npm ci' first" >&2
+      exit 2
+    fi
   done
 done
 
