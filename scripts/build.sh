@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Builds what the package runs instead of its TypeScript sources.
 #
-#   scripts/build.sh          both of the below (`npm run build`)
-#   scripts/build.sh bundle [DIR]
-#                             DIR (default build/cli/): the CLI as one ES-module bundle for Node. bin/tyger in this
-#                             tree uses build/cli/ when it is there: rebuild after editing, or remove it (start-up:
-#                             bench/README.md, "Start-up")
+#   scripts/build.sh [bundle [DIR]]
+#                             the CLI as one ES-module bundle for Node in DIR, default build/cli/ (`npm run build`).
+#                             bin/tyger in this tree uses build/cli/ when it is there: rebuild after editing, or
+#                             remove it (start-up: bench/README.md, "Start-up and the built CLI")
 #   scripts/build.sh pack     dist/: the library's JavaScript and declaration files, and the same bundle in
 #                             dist/cli-bundle/ for the packed bin/tyger (`npm pack` runs this: prepack)
 #
@@ -44,8 +43,7 @@ pack() {
   bundle dist/cli-bundle
 }
 
-case ${1:-} in
-  "") bundle build/cli; pack ;;
+case ${1:-bundle} in
   bundle) bundle "${2:-build/cli}" ;;
   pack) pack ;;
   *) echo "build.sh: unknown target '$1' (bundle [DIR], pack)" >&2; exit 2 ;;
