@@ -120,11 +120,6 @@ const kindOf = (fd: number) =>
     )
   )
 
-export const sourceOf = (stream: Readable): Effect.Effect<BufferWriter.ByteSource> =>
-  stream === process.stdin
-    ? Effect.map(kindOf(0), (kind) => (kind === "file" ? BufferWriter.fromFd(0) : streamSource(stream)))
-    : Effect.succeed(streamSource(stream))
-
 export const sinkOf = (stream: Writable): BufferReader.ByteSink => streamSink(stream)
 
 interface StdioHandle {
@@ -142,12 +137,12 @@ const blocking = (stream: StdioHandle): void => void stream._handle?.setBlocking
 
 /**
  * stdin through its descriptor, read by a thread of its own (BufferWriter.fromFd), when it is a file or a pipe.
- * Anything else is read as a stream ({@link sourceOf}): a terminal, the streams the tests pass, and a socket (what a
- * Node parent's `spawn` gives as stdin), because a thread blocked reading an idle socket cannot be woken when the
- * command stops, and the process could then never exit (a pipe's can: see FdBlocks' wakeBlockedRead).
+ * Anything else is read as a stream ({@link streamSource}): a terminal, the streams the tests pass, and a socket
+ * (what a Node parent's `spawn` gives as stdin), because a thread blocked reading an idle socket cannot be woken when
+ * the command stops, and the process could then never exit (a pipe's can: see FdBlocks' wakeBlockedRead).
  */
 export const descriptorSource = (stream: Readable): Effect.Effect<BufferWriter.ByteSource> => {
-  if (stream !== process.stdin || (stream as StdioHandle).isTTY === true) return sourceOf(stream)
+  if (stream !== process.stdin || (stream as StdioHandle).isTTY === true) return Effect.succeed(streamSource(stream))
   return Effect.map(kindOf(0), (kind) => {
     if (kind === "other") return streamSource(stream)
     if (kind === "pipe") blocking(stream as StdioHandle)
