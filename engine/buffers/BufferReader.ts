@@ -88,7 +88,8 @@ export const read = Effect.fn("BufferReader.read")(
   }
 )
 
-const outputFailed = (cause: unknown) =>
+/** The sink failed (stdout closed, a full disk): what the read could not deliver. */
+export const outputFailed = (cause: unknown) =>
   new BufferDataError({
     reason: "OutputFailed",
     message: `error writing to output: ${cause instanceof Error ? cause.message : String(cause)}`,

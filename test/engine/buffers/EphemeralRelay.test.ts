@@ -5,8 +5,10 @@ import { randomBytes } from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { after, describe, test } from "node:test"
+import { Effect } from "effect"
 import * as BufferReader from "../../../engine/buffers/BufferReader.ts"
 import type { ByteSink, ByteSource } from "../../../engine/buffers/ByteStream.ts"
+import * as EphemeralAccess from "../../../engine/buffers/EphemeralAccess.ts"
 import * as EphemeralBuffers from "../../../engine/buffers/EphemeralBuffers.ts"
 import * as EphemeralRelay from "../../../engine/buffers/EphemeralRelay.ts"
 import * as AccessUrl from "../../../engine/buffers/internal/BlobAccessUrl.ts"
@@ -121,6 +123,28 @@ describe("ephemeral relay", () => {
     await assert.rejects(receiving, { message: "the writer of the ephemeral buffer went away before the end of its data" })
     await server.close()
     await assert.rejects(EphemeralRelay.write(url("write"), sourceOf(new Uint8Array(1))), { message: "buffer relay server does not exist" })
+  })
+
+  test("a read through the engine closes its sink after the last byte, as a blob read does (stdout's thread flushes there)", async () => {
+    const { server, url } = await relayFor("output")
+    const data = randomBytes(300_000)
+    const events: Array<string> = []
+    const collected = BufferReader.collect()
+    const sink: ByteSink = {
+      write: (chunk) => {
+        events.push("write")
+        return collected.write(chunk)
+      },
+      close: async () => void events.push("close")
+    }
+    try {
+      await Promise.all([server.send(sourceOf(data)), Effect.runPromise(EphemeralAccess.read(url("read"), sink))])
+      assert.deepEqual(Buffer.from(collected.bytes()), data)
+      assert.equal(events.at(-1), "close")
+      assert.equal(events.filter((e) => e === "close").length, 1)
+    } finally {
+      await server.close()
+    }
   })
 
   test("ids and URLs: Tyger's shapes; a data directory too deep for a socket path gets one under the temporary directory", () => {
