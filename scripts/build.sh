@@ -19,9 +19,8 @@ bundle() { # $1: the output directory
   local out=$1 tmp=$1.tmp.$$
   rm -rf "$tmp"
   mkdir -p "$(dirname "$out")"
-  # --splitting: each command's program stays a chunk of its own, loaded only when that command runs.
-  "$BIN/bun" build cli/main.ts --target=node --format=esm --splitting --minify-syntax --minify-whitespace \
-    --external @azure/storage-blob --external '@pulumi/*' --outdir "$tmp" >/dev/null
+  # Each command's program stays a chunk of its own, loaded only when that command runs (scripts/bundle.ts).
+  "$BIN/bun" scripts/bundle.ts "$tmp"
   # Worker threads are loaded by URL, beside the module that starts them (engine/buffers/internal/*.ts).
   cp engine/buffers/internal/*Thread.mjs cli/earlyVersion.mjs "$tmp/"
   cp cli/bundleEntry.mjs "$tmp/bin.mjs"
