@@ -198,9 +198,7 @@ const writeData = Effect.fn("BufferWriter.writeData")(function*(
       const block = yield* readBlock(blocks)
       const last = block === undefined
       // The pool may transfer the block's memory to a worker: `block` is unusable from here on.
-      const digest = block?.md5 !== undefined
-        ? Promise.resolve({ md5: block.md5, bytes: block.bytes })
-        : pool.md5(block?.bytes ?? EMPTY)
+      const digest = pool.md5(block?.bytes ?? EMPTY)
       // Handled here so that a rejection waiting in the queue is not reported as unhandled; the chainer sees it.
       digest.catch(() => undefined)
       yield* Queue.offer(hashing, { digest, last })

@@ -23,18 +23,15 @@ export interface BlocksOptions {
   readonly flushMillis: number
   /** Bounds memory: blocks in uploads, blocks queued, and the one being read. */
   readonly arenas: number
-  /**
-   * Hash each full block on the reading thread. Off by default: blocks come without MD5 and the writer hashes them
-   * in its pool, where reading and hashing do not take turns. Even on two cores that is faster (measured, `tyger
-   * buffer write` of 2 GiB from a pipe: 5.6 s against 6.7 s hashing in the reader).
-   */
-  readonly hashInReader?: boolean
 }
 
+/**
+ * A block as read. The writer hashes it in its pool, not the reading thread: reading and hashing then do not take
+ * turns, which is faster even on two cores (measured, `tyger buffer write` of 2 GiB from a pipe: 5.6 s against 6.7 s
+ * hashing in the reader).
+ */
 export interface Block {
   readonly bytes: Uint8Array
-  /** Its MD5 (base64), when the source computed it already. */
-  readonly md5?: string
 }
 
 export interface Blocks {

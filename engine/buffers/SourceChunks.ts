@@ -12,7 +12,7 @@ export const forEachChunk = async (
   options: { readonly blockSize: number; readonly flushMillis: number },
   each: (chunk: Uint8Array) => Promise<void>
 ): Promise<void> => {
-  const blocks = source.blocks?.({ ...options, arenas: 4, hashInReader: false })
+  const blocks = source.blocks?.({ ...options, arenas: 4 })
   if (blocks !== undefined) {
     try {
       for (let block = await blocks.next(); block !== undefined; block = await blocks.next()) {

@@ -1,7 +1,6 @@
-// Blocks from a file descriptor (stdin, a FIFO, a file) read (and hashed, see Options) by a dedicated thread. Why:
+// Blocks from a file descriptor (stdin, a FIFO, a file) read by a dedicated thread. Why:
 // - A pipe yields 64 KiB per read. Through the libuv pool every read is a round trip to the event loop, and it queues
 //   behind the uploads' file writes: measured, the writer then reads a pipe at a third of its speed.
-// - MD5 (≈ 6 ms per 4 MiB) runs next to the uploads instead of stalling the event loop.
 // - A pool read blocked on an idle pipe cannot be cancelled, and on Node it keeps even `process.exit` from
 //   returning; a worker blocked in readSync does not (measured on Node, Bun and Deno). It still delays a natural
 //   exit on Node and Bun until the read returns, so a CLI giving up on an open input should end with process.exit.
@@ -13,7 +12,6 @@
 // generation and `taken`, so no byte is delivered twice or skipped.
 import * as Fs from "node:fs"
 import { Worker } from "node:worker_threads"
-import * as BufferFormat from "../BufferFormat.ts"
 import type { Block, Blocks, BlocksOptions } from "../ByteStream.ts"
 
 // Control words: BigInt64 [0] = generation << 32 | taken; Int32 [2] filled, [3] a sleep slot, [4 + i] arena i busy.
@@ -28,7 +26,6 @@ export interface ThreadData {
   readonly blockSize: number
   readonly arenas: number
   readonly control: SharedArrayBuffer
-  readonly hash: boolean
   readonly words: { readonly filled: number; readonly sleep: number; readonly busy: number }
 }
 
@@ -41,7 +38,6 @@ export type ThreadMessage =
     readonly generation: number
     readonly start: number
     readonly end: number
-    readonly md5: string | undefined
   }
   | { readonly type: "end" }
   | { readonly type: "error"; readonly message: string; readonly code?: string }
@@ -77,12 +73,11 @@ const wakeBlockedRead = (input: { readonly fd: number } | { readonly path: strin
 /** `blockSize` must be below 2^32 (the claim word keeps offsets in 32 bits). */
 export const make = (input: { readonly fd: number } | { readonly path: string }, options: BlocksOptions): Blocks => {
   const { blockSize, flushMillis, arenas } = options
-  const hash = options.hashInReader ?? false
   const control = new SharedArrayBuffer(8 + 4 * (BUSY - 2 + arenas))
   const state = new BigInt64Array(control, 0, 1)
   const ints = new Int32Array(control)
   const words = { filled: FILLED, sleep: SLEEP, busy: BUSY }
-  const workerData: ThreadData = { ...input, blockSize, arenas, control, hash, words }
+  const workerData: ThreadData = { ...input, blockSize, arenas, control, words }
   // A URL beside this module, so the thread file is found from the sources and from a compiled build alike.
   const worker = new Worker(new URL("./FdBlocksThread.mjs", (import.meta as { readonly url: string }).url), { workerData })
 
@@ -111,11 +106,11 @@ export const make = (input: { readonly fd: number } | { readonly path: string },
     }
   }
 
-  const deliver = (index: number, start: number, end: number, md5: string | undefined) => {
+  const deliver = (index: number, start: number, end: number) => {
     const bytes = views[index]!.subarray(start, end)
     arenaOf.set(bytes, index)
     outstanding[index]!++
-    ready.push(md5 === undefined ? { bytes } : { bytes, md5 })
+    ready.push({ bytes })
     lastBlockAt = performance.now()
   }
 
@@ -130,7 +125,7 @@ export const make = (input: { readonly fd: number } | { readonly path: string },
         break
       case "block": {
         const index = message.generation % arenas
-        if (message.end > message.start) deliver(index, message.start, message.end, message.md5)
+        if (message.end > message.start) deliver(index, message.start, message.end)
         finished[index] = true
         freeIfDone(index)
         break
@@ -157,8 +152,7 @@ export const make = (input: { readonly fd: number } | { readonly path: string },
     const filled = Atomics.load(ints, FILLED)
     if (filled <= taken) return
     if (Atomics.compareExchange(state, 0, word, (BigInt(current.generation) << 32n) | BigInt(filled)) !== word) return
-    const bytes = views[current.index]!.subarray(taken, filled)
-    deliver(current.index, taken, filled, hash ? BufferFormat.md5Base64(bytes) : undefined)
+    deliver(current.index, taken, filled)
   }
 
   const next = async (): Promise<Block | undefined> => {

@@ -3,7 +3,6 @@
 // so the same file loads as a worker everywhere: Node strips no types under node_modules, and a published build keeps
 // this file as it is (tsc copies .mjs), where a `new URL("./….ts")` would name a file that is no longer there.
 /** @import { ThreadData, ThreadMessage } from "./FdBlocks.ts" */
-import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import { parentPort, workerData } from "node:worker_threads"
 
@@ -11,7 +10,7 @@ const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPor
 /** @param {ThreadMessage} message */
 const post = (message) => port.postMessage(message)
 
-const { fd, path, blockSize, arenas, control, hash, words } = /** @type {ThreadData} */ (workerData)
+const { fd, path, blockSize, arenas, control, words } = /** @type {ThreadData} */ (workerData)
 const state = new BigInt64Array(control, 0, 1)
 const ints = new Int32Array(control)
 const descriptor = fd ?? fs.openSync(/** @type {string} */ (path), "r")
@@ -66,8 +65,7 @@ try {
       Atomics.store(ints, words.filled, filled)
     }
     const taken = claim(generation, filled)
-    const md5 = hash ? createHash("md5").update(view.subarray(taken, filled)).digest("base64") : undefined
-    post({ type: "block", generation, start: taken, end: filled, md5 })
+    post({ type: "block", generation, start: taken, end: filled })
     if (ended) break
   }
   post({ type: "end" })

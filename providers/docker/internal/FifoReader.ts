@@ -146,7 +146,7 @@ export const reader = (path: string, gone: Latch, succeeded: Promise<boolean>): 
           }
           if (step._tag === "Open") {
             handedToThread = true
-            inner = BufferWriter.fromFd(step.fd).blocks!({ ...options, hashInReader: false })
+            inner = BufferWriter.fromFd(step.fd).blocks!(options)
           }
         }
         const block = inner === undefined ? undefined : await inner.next()
