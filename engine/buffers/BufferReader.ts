@@ -80,16 +80,25 @@ export const read = Effect.fn("BufferReader.read")(
     const stream = Effect.andThen(readStart(container, state), readBlobs(container, sink, dop, state, options.onProgress))
     const lease = WriterLease.watch(container, options.writerStaleAfterMs)
     // The poller only ever ends the race by failing; once it has seen `complete` it waits with the rest.
-    yield* Effect.raceFirst(stream, Effect.andThen(pollEnd(container, state, endPollMax, lease), Effect.never)).pipe(
-      Effect.onError(() => Effect.promise(() => sink.close().catch(() => undefined)))
-    )
-    // The sink may still hold the last chunks: the read has succeeded only once they are written.
-    yield* Effect.tryPromise({ try: () => sink.close(), catch: outputFailed })
+    const polled = Effect.andThen(pollEnd(container, state, endPollMax, lease), Effect.never)
+    yield* closingSink(sink, Effect.raceFirst(stream, polled))
   }
 )
 
+/**
+ * `transfer` into `sink`, then the sink closed: quietly after a failure; after a success as part of the read, because
+ * the sink may still hold the last chunks (a descriptor's sink writes on a thread of its own, which must have written
+ * them before the process exits), so the read has succeeded only once they are written. Every read into a sink ends
+ * here: a blob read and a relay's (EphemeralAccess.read).
+ */
+export const closingSink = <A, E, R>(sink: ByteSink, transfer: Effect.Effect<A, E, R>) =>
+  transfer.pipe(
+    Effect.onError(() => Effect.promise(() => sink.close().catch(() => undefined))),
+    Effect.andThen(Effect.tryPromise({ try: () => sink.close(), catch: outputFailed }))
+  )
+
 /** The sink failed (stdout closed, a full disk): what the read could not deliver. */
-export const outputFailed = (cause: unknown) =>
+const outputFailed = (cause: unknown) =>
   new BufferDataError({
     reason: "OutputFailed",
     message: `error writing to output: ${cause instanceof Error ? cause.message : String(cause)}`,

@@ -7,7 +7,7 @@ import type { RunRecord } from "../store/RunRecord.ts"
 import type { Store } from "../store/Store.ts"
 import { type Access, BlobStoreError, type Container } from "./BlobStore.ts"
 import { BufferDataError } from "./BufferDataError.ts"
-import { outputFailed } from "./BufferReader.ts"
+import { closingSink } from "./BufferReader.ts"
 import type { ByteSink, ByteSource } from "./ByteStream.ts"
 import * as EphemeralBuffers from "./EphemeralBuffers.ts"
 import * as EphemeralRelay from "./EphemeralRelay.ts"
@@ -51,15 +51,9 @@ const failure = (cause: unknown) =>
 export const write = (relay: string, source: ByteSource, onProgress?: (bytes: number) => void) =>
   Effect.tryPromise({ try: () => EphemeralRelay.write(relay, source, onProgress), catch: failure })
 
-/**
- * The ephemeral output behind `relay` into `sink` (Tyger's readRelay), then the sink closed, as BufferReader.read
- * closes it: a descriptor's sink writes on a thread, which must have written the last chunks before the process exits.
- */
+/** The ephemeral output behind `relay` into `sink` (Tyger's readRelay), then the sink closed as a blob read's is. */
 export const read = (relay: string, sink: ByteSink, onProgress?: (bytes: number) => void) =>
-  Effect.tryPromise({ try: () => EphemeralRelay.read(relay, sink, onProgress), catch: failure }).pipe(
-    Effect.onError(() => Effect.promise(() => sink.close().catch(() => undefined))),
-    Effect.andThen(Effect.tryPromise({ try: () => sink.close(), catch: outputFailed }))
-  )
+  closingSink(sink, Effect.tryPromise({ try: () => EphemeralRelay.read(relay, sink, onProgress), catch: failure }))
 
 /** Makes the relay's socket path exist before the run's monitor listens there (Tyger's placeholder file): clients
  *  that come early find it and wait for the relay instead of being told it does not exist. */
